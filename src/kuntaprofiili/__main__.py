@@ -1,0 +1,5 @@
+"""Allow ``python -m kuntaprofiili``."""
+
+from kuntaprofiili.cli import main
+
+main()

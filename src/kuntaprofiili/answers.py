@@ -1,0 +1,196 @@
+"""Answers: one value per item, from a prompt, an answers file or a spreadsheet cell.
+
+A value is a number (numeric items), a choice code, or ``dont_know``. ``coerce_answer``
+is the one place that decides what a typed or written answer means, so the prompt, the
+answers file and the batch sheet all accept the same things.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kuntaprofiili.errors import AnswerError
+from kuntaprofiili.i18n import LANGS, message
+from kuntaprofiili.model import DONT_KNOW, Item, Questionnaire, yaml_code
+
+AnswerValue = float | str
+Answers = Mapping[str, AnswerValue]
+
+# What people write for "don't know" in the three languages, folded (see fold()).
+DONT_KNOW_WORDS = frozenset(
+    {"dont_know", "dont know", "don't know", "en tieda", "ei tietoa", "vet ej", "vet inte", "?", "-"}
+)
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}([ \u00a0\u202f]\d{3})+|\d+)([.,]\d+)?$")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents so that 'Kyllä', 'kylla' and 'KYLLÄ' compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+def parse_number(text: str) -> float | None:
+    """Read '12 345,6', '12345.6' or '-3' as a float; None if it is not a number."""
+    cleaned = text.strip().rstrip("%").strip()
+    if not _NUMBER.match(cleaned):
+        return None
+    return float(re.sub(r"[ \u00a0\u202f]", "", cleaned).replace(",", "."))
+
+
+def is_dont_know(value: object) -> bool:
+    """Whether a raw value means 'don't know' (empty counts as unknown too)."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and (value.strip() == "" or fold(value) in DONT_KNOW_WORDS)
+
+
+def expected_text(item: Item, lang: str = "en") -> str:
+    """What an answer to ``item`` must look like, for error messages."""
+    if item.indicator is not None:
+        ind = item.indicator
+        text = message("answer.expected_number", lang, min=f"{ind.min:g}", max=f"{ind.max:g}")
+    else:
+        codes = ", ".join(c.code for c in item.choices)
+        text = message("answer.expected_choice", lang, codes=codes)
+    if item.dont_know:
+        text += message("answer.or_dont_know", lang)
+    return text
+
+
+def coerce_answer(item: Item, value: object) -> AnswerValue:
+    """The canonical answer for ``value``, or AnswerError saying what was expected."""
+    if is_dont_know(value):
+        if not item.dont_know:
+            raise _bad(item, value, "answer.dont_know_not_allowed")
+        return DONT_KNOW
+    if item.indicator is not None:
+        return _coerce_number(item, value)
+    return _coerce_choice(item, value)
+
+
+def _bad(item: Item, value: object, key: str = "answer.invalid") -> AnswerError:
+    return AnswerError(key, item=item.id, value=str(value), expected=expected_text(item))
+
+
+def _coerce_number(item: Item, value: object) -> float:
+    assert item.indicator is not None
+    if isinstance(value, bool):
+        raise _bad(item, value)
+    number = float(value) if isinstance(value, int | float) else parse_number(str(value))
+    if number is None or math.isnan(number) or math.isinf(number):
+        raise _bad(item, value)
+    if not item.indicator.min <= number <= item.indicator.max:
+        raise _bad(item, value, "answer.out_of_range")
+    return number
+
+
+def _coerce_choice(item: Item, value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    value = yaml_code(value)
+    wanted = fold(str(value))
+    for choice in item.choices:
+        names = {choice.code, *(fold(choice.label.get(lang)) for lang in LANGS)}
+        if wanted in names:
+            return choice.code
+    raise _bad(item, value)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSet:
+    """A municipality's answers to one questionnaire, as saved in an answers file."""
+
+    questionnaire_id: str
+    questionnaire_version: str
+    answers: Mapping[str, AnswerValue]
+    municipality: str | None = None
+    timestamp: str = field(default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds"))
+    type_override: str | None = None
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The answers-file form (see README, 'Answers file')."""
+        data: dict[str, Any] = {
+            "municipality": self.municipality,
+            "questionnaire": {"id": self.questionnaire_id, "version": self.questionnaire_version},
+            "timestamp": self.timestamp,
+        }
+        if self.type_override:
+            data["type"] = self.type_override
+        data["answers"] = {k: _plain(v) for k, v in self.answers.items()}
+        return data
+
+
+def _plain(value: AnswerValue) -> int | float | str:
+    """Whole numbers are written without '.0' so files stay readable."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> AnswerSet:
+    """Validate an answers-file mapping against ``questionnaire``; report every bad answer."""
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("answers", {}), Mapping):
+        raise AnswerError("error.answers_shape", path=source)
+    meta = raw.get("questionnaire") or {}
+    qid = str(meta.get("id", questionnaire.id)) if isinstance(meta, Mapping) else questionnaire.id
+    if qid != questionnaire.id:
+        raise AnswerError("error.answers_wrong_questionnaire", path=source, found=qid, expected=questionnaire.id)
+    answers, problems = _coerce_all(raw.get("answers") or {}, questionnaire)
+    if problems:
+        raise AnswerError("error.answers_invalid", path=source, problems="\n".join(problems))
+    version = meta.get("version", questionnaire.version) if isinstance(meta, Mapping) else None
+    municipality = raw.get("municipality")
+    return AnswerSet(
+        questionnaire_id=qid,
+        questionnaire_version=str(version or questionnaire.version),
+        answers=answers,
+        municipality=str(municipality) if municipality not in (None, "") else None,
+        timestamp=str(raw.get("timestamp") or ""),
+        type_override=str(raw["type"]) if raw.get("type") else None,
+    )
+
+
+def _coerce_all(raw: Mapping[Any, Any], questionnaire: Questionnaire) -> tuple[dict[str, AnswerValue], list[str]]:
+    known = {item.id: item for item in questionnaire.items}
+    answers: dict[str, AnswerValue] = {}
+    problems: list[str] = []
+    for key, value in raw.items():
+        item = known.get(str(key))
+        if item is None:
+            problems.append(f"  - {key}: " + message("answer.unknown_item", "en"))
+            continue
+        try:
+            answers[item.id] = coerce_answer(item, value)
+        except AnswerError as error:
+            problems.append(f"  - {error}")
+    return answers, problems
+
+
+def applicable_ids(questionnaire: Questionnaire, answers: Answers) -> frozenset[str]:
+    """Ids of the items that are asked given ``answers``.
+
+    An item whose ``when`` refers to an item that is itself not asked is not asked either,
+    so a stale answer left behind by going back never switches a follow-up on.
+    """
+    asked: set[str] = set()
+    for item in questionnaire.items:
+        condition = item.when
+        if condition is None or (
+            condition.item in asked and condition.holds(answers.get(condition.item))
+        ):
+            asked.add(item.id)
+    return frozenset(asked)
+
+
+def asked_items(questionnaire: Questionnaire, answers: Answers) -> Iterator[Item]:
+    """The items that apply, in order, given ``answers``."""
+    ids = applicable_ids(questionnaire, answers)
+    return (item for item in questionnaire.items if item.id in ids)

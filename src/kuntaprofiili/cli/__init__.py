@@ -1,0 +1,5 @@
+"""Command-line interface (placeholder)."""
+
+
+def main() -> None:
+    """Run the CLI."""

@@ -1,0 +1,80 @@
+"""User-facing texts in Finnish, Swedish and English, read from messages/*.toml.
+
+Every string a user sees goes through :func:`message`, so a missing translation is a
+test failure rather than an English word in a Swedish report. TOML (stdlib ``tomllib``)
+keeps start-up fast: ``--help`` needs these texts before anything else is imported.
+Each part of the program keeps its texts in its own file (core.toml, batch.toml, ...);
+a key defined twice is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from enum import StrEnum
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+
+class Lang(StrEnum):
+    """The three languages every text exists in."""
+
+    FI = "fi"
+    SV = "sv"
+    EN = "en"
+
+
+LANGS: tuple[str, ...] = tuple(lang.value for lang in Lang)
+DEFAULT_LANG = "fi"
+
+
+def default_lang() -> str:
+    """The language for --help and defaults: ``KUNTAPROFIILI_LANG``, else the locale, else fi."""
+    explicit = os.environ.get("KUNTAPROFIILI_LANG", "").strip().lower()
+    if explicit in LANGS:
+        return explicit
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        prefix = os.environ.get(var, "")[:2].lower()
+        if prefix in LANGS:
+            return prefix
+    return DEFAULT_LANG
+
+
+@cache
+def _catalogue() -> dict[str, dict[str, str]]:
+    flat: dict[str, dict[str, str]] = {}
+    folder = files("kuntaprofiili").joinpath("messages")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            part: dict[str, dict[str, str]] = {}
+            _flatten(tomllib.loads(entry.read_text(encoding="utf-8")), "", part)
+            clash = set(part) & set(flat)
+            if clash:
+                raise KeyError(f"{entry.name} defines keys already defined: {sorted(clash)}")
+            flat.update(part)
+    return flat
+
+
+def _flatten(table: dict[str, Any], prefix: str, out: dict[str, dict[str, str]]) -> None:
+    """Turn nested TOML tables into ``a.b.c`` keys whose values are {fi, sv, en}."""
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and set(value) >= set(LANGS):
+            out[name] = {lang: str(value[lang]) for lang in LANGS}
+        elif isinstance(value, dict):
+            _flatten(value, f"{name}.", out)
+
+
+def message(key: str, lang: str, /, **params: Any) -> str:
+    """The text for ``key`` in ``lang`` with ``params`` filled in."""
+    texts = _catalogue().get(key)
+    if texts is None:
+        raise KeyError(f"no message {key!r} in messages/*.toml")
+    text = texts.get(lang, texts["en"])
+    return text.format(**params) if params else text
+
+
+def message_keys() -> frozenset[str]:
+    """Every key in the catalogue (for the completeness test)."""
+    return frozenset(_catalogue())

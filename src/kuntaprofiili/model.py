@@ -1,0 +1,256 @@
+"""The questionnaire schema: frozen pydantic models, validated once at the file boundary.
+
+The schema holds data only (no prompts, no styles). Cross-field rules are small named
+validators so that one run reports every problem; ``questionnaire.parse_questionnaire``
+collects them with their locations.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+DONT_KNOW = "dont_know"
+
+
+def yaml_code(value: object) -> object:
+    """Undo YAML 1.1's guesses: an unquoted yes/no arrives as a bool, 3 as an int."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    return value
+
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Code = Annotated[
+    str, BeforeValidator(yaml_code), Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)
+]
+
+
+class Dimension(StrEnum):
+    """The four dimensions of sustainability in Kuntaliitto's programme."""
+
+    ECOLOGICAL = "ecological"
+    SOCIAL = "social"
+    ECONOMIC = "economic"
+    TECHNOLOGICAL = "technological"
+
+
+class MunicipalityType(StrEnum):
+    """The five municipality types of the programme; these codes appear in every output."""
+
+    LARGE_CITY = "large_city"
+    REGIONAL_TOWN = "regional_town"
+    FRAME_MUNICIPALITY = "frame_municipality"
+    SMALL_MUNICIPALITY = "small_municipality"
+    SWEDISH_BILINGUAL = "swedish_bilingual"
+
+
+class Kind(StrEnum):
+    """How a question is answered."""
+
+    LIKERT = "likert"  # 1-5 agreement
+    YES_PARTLY_NO = "yes_partly_no"
+    CHOICE = "choice"  # one of several codes, each with its own score
+    NUMBER = "number"
+    PERCENT = "percent"
+
+
+class Direction(StrEnum):
+    """Whether a larger value of a numeric indicator is better or worse."""
+
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+
+
+NUMERIC_KINDS = frozenset({Kind.NUMBER, Kind.PERCENT})
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(_Frozen):
+    """One text in the three languages; none may be empty."""
+
+    fi: Annotated[str, Field(min_length=1)]
+    sv: Annotated[str, Field(min_length=1)]
+    en: Annotated[str, Field(min_length=1)]
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` (fi, sv or en)."""
+        return str(getattr(self, lang))
+
+
+class Choice(_Frozen):
+    """An answer option; ``score`` is its place on the 0-100 scale (None for profile facts)."""
+
+    code: Code
+    label: Text
+    score: Annotated[float, Field(ge=0, le=100)] | None = None
+
+
+class Condition(_Frozen):
+    """Ask an item only when an earlier item's answer is one of ``in_`` (or not in ``not_in``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    item: Identifier
+    in_: tuple[Code, ...] | None = Field(default=None, alias="in", min_length=1)
+    not_in: tuple[Code, ...] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _exactly_one_test(self) -> Condition:
+        if (self.in_ is None) == (self.not_in is None):
+            raise ValueError("give exactly one of 'in' or 'not_in'")
+        return self
+
+    def holds(self, answer: object) -> bool:
+        """Whether the condition is met by ``answer`` (the earlier item's value)."""
+        if answer is None or answer == DONT_KNOW:
+            return False
+        value = _code_of(answer)
+        if self.in_ is not None:
+            return value in self.in_
+        return value not in (self.not_in or ())
+
+
+def _code_of(answer: object) -> str:
+    """Answers compare as text so that a likert 4 matches ``in: ["4"]``."""
+    if isinstance(answer, float) and answer.is_integer():
+        return str(int(answer))
+    return str(answer)
+
+
+class Indicator(_Frozen):
+    """Composite-indicator metadata of a numeric item (OECD/JRC min-max normalisation).
+
+    Profile facts (population, ...) are numbers that are never scored: they give only
+    the unit and the allowed range. Scored items must give all the scoring fields.
+    """
+
+    unit: Text
+    min: float  # allowed input range
+    max: float
+    lower_bound: float | None = None  # scores 0
+    optimum: float | None = None  # scores 100
+    direction: Direction | None = None
+    source: str | None = None  # the public statistic an official can look the figure up in
+    rationale: Text | None = None  # why the bounds are what they are
+
+    @model_validator(mode="after")
+    def _bounds_make_sense(self) -> Indicator:
+        if self.min >= self.max:
+            raise ValueError("input range: 'min' must be below 'max'")
+        if self.lower_bound is None or self.optimum is None or self.direction is None:
+            return self
+        if self.lower_bound == self.optimum:
+            raise ValueError("'lower_bound' equals 'optimum': nothing could be scored")
+        rising = self.optimum > self.lower_bound
+        if rising != (self.direction is Direction.HIGHER_IS_BETTER):
+            raise ValueError(
+                f"direction '{self.direction}' contradicts lower_bound {self.lower_bound:g} "
+                f"and optimum {self.optimum:g}"
+            )
+        return self
+
+    @property
+    def scorable(self) -> bool:
+        """True when the bounds, direction, source and rationale are all given."""
+        return None not in (self.lower_bound, self.optimum, self.direction, self.source, self.rationale)
+
+
+class Item(_Frozen):
+    """One question."""
+
+    id: Identifier
+    kind: Kind
+    text: Text
+    help: Text
+    weight: Annotated[float, Field(ge=0, le=10)] = 1.0
+    dont_know: bool = True
+    when: Condition | None = None
+    choices: tuple[Choice, ...] = ()
+    indicator: Indicator | None = None
+
+    @model_validator(mode="after")
+    def _kind_has_its_fields(self) -> Item:
+        if self.kind in NUMERIC_KINDS and self.indicator is None:
+            raise ValueError(f"a {self.kind} item needs an 'indicator' block")
+        if self.kind not in NUMERIC_KINDS and self.indicator is not None:
+            raise ValueError(f"a {self.kind} item takes no 'indicator' block")
+        if self.kind not in NUMERIC_KINDS and len(self.choices) < 2:
+            raise ValueError(f"a {self.kind} item needs at least two choices")
+        codes = [c.code for c in self.choices]
+        if len(codes) != len(set(codes)):
+            raise ValueError("choice codes must be unique within an item")
+        return self
+
+    @property
+    def numeric(self) -> bool:
+        """True for number and percent items."""
+        return self.kind in NUMERIC_KINDS
+
+    def choice(self, code: str) -> Choice | None:
+        """The choice with ``code``, if there is one."""
+        return next((c for c in self.choices if c.code == code), None)
+
+
+class Section(_Frozen):
+    """A group of items: one per dimension, plus the ``profile`` facts used to classify."""
+
+    id: Identifier
+    dimension: Dimension | Literal["profile"]
+    title: Text
+    items: Annotated[tuple[Item, ...], Field(min_length=1)]
+
+    @property
+    def scored(self) -> bool:
+        """Profile facts describe the municipality; they are never scored."""
+        return self.dimension != "profile"
+
+
+class Questionnaire(_Frozen):
+    """A whole questionnaire as read from YAML."""
+
+    schema_version: Literal[1] = 1
+    id: Identifier
+    version: Annotated[str, Field(min_length=1, max_length=32)]
+    title: Text
+    description: Text | None = None
+    sections: Annotated[tuple[Section, ...], Field(min_length=1)]
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """All items in the order they are asked."""
+        return tuple(item for section in self.sections for item in section.items)
+
+    def item(self, item_id: str) -> Item:
+        """The item with ``item_id``; KeyError if there is none."""
+        for candidate in self.items:
+            if candidate.id == item_id:
+                return candidate
+        raise KeyError(item_id)
+
+    def section_of(self, item_id: str) -> Section:
+        """The section holding ``item_id``."""
+        for section in self.sections:
+            if any(i.id == item_id for i in section.items):
+                return section
+        raise KeyError(item_id)
+
+    def scored_items(self, dimension: Dimension | None = None) -> tuple[Item, ...]:
+        """Items that count towards a score, optionally of one dimension only."""
+        return tuple(
+            item
+            for section in self.sections
+            if section.scored and (dimension is None or section.dimension == dimension)
+            for item in section.items
+        )
+
+    def profile_items(self) -> tuple[Item, ...]:
+        """The facts used to classify the municipality."""
+        return tuple(i for s in self.sections if not s.scored for i in s.items)

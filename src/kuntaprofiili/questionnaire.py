@@ -1,0 +1,176 @@
+"""Questionnaire files: YAML in, a validated :class:`Questionnaire` out.
+
+``parse_questionnaire`` is pure: it expands shorthand (the standard likert and
+yes/partly/no scales), validates with pydantic, then checks the rules that span
+items, and reports every problem at once as ``location: message``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kuntaprofiili.errors import QuestionnaireError
+from kuntaprofiili.i18n import LANGS, message
+from kuntaprofiili.model import Dimension, Item, Kind, Questionnaire
+from kuntaprofiili.safeio import read_yaml
+
+STANDARD_SCALES: dict[str, tuple[tuple[str, float], ...]] = {
+    Kind.LIKERT: (("1", 0.0), ("2", 25.0), ("3", 50.0), ("4", 75.0), ("5", 100.0)),
+    Kind.YES_PARTLY_NO: (("yes", 100.0), ("partly", 50.0), ("no", 0.0)),
+}
+MAX_QUESTIONNAIRE_BYTES = 2_000_000
+
+
+def standard_choices(kind: str) -> list[dict[str, Any]]:
+    """The built-in choices of a likert or yes/partly/no item, labels in all languages."""
+    return [
+        {
+            "code": code,
+            "score": score,
+            "label": {lang: message(f"scale.{kind}.{code}", lang) for lang in LANGS},
+        }
+        for code, score in STANDARD_SCALES[kind]
+    ]
+
+
+def _expand(raw: Any) -> Any:
+    """Fill in the standard scales so that YAML authors need not repeat them."""
+    if not isinstance(raw, Mapping):
+        return raw
+    sections = raw.get("sections")
+    if not isinstance(sections, list):
+        return raw
+    for section in sections:
+        for item in section.get("items", []) if isinstance(section, Mapping) else []:
+            if isinstance(item, dict) and item.get("kind") in STANDARD_SCALES:
+                item.setdefault("choices", standard_choices(item["kind"]))
+    return raw
+
+
+def parse_questionnaire(raw: Any, source: str = "<questionnaire>") -> Questionnaire:
+    """Validate a mapping read from YAML; raise QuestionnaireError listing every problem."""
+    expanded = _expand(raw)
+    if not isinstance(expanded, Mapping):
+        raise QuestionnaireError(source, [message("q.not_mapping", "en")])
+    try:
+        questionnaire = Questionnaire.model_validate(expanded)
+    except ValidationError as error:
+        raise QuestionnaireError(source, list(_pydantic_problems(error, expanded))) from None
+    problems = list(cross_item_problems(questionnaire))
+    if problems:
+        raise QuestionnaireError(source, problems)
+    return questionnaire
+
+
+def load_questionnaire(path: Path) -> Questionnaire:
+    """Read and validate a questionnaire file."""
+    raw = read_yaml(path, max_bytes=MAX_QUESTIONNAIRE_BYTES, what="questionnaire")
+    return parse_questionnaire(raw, str(path))
+
+
+def _pydantic_problems(error: ValidationError, raw: Mapping[str, Any]) -> Iterator[str]:
+    for detail in error.errors():
+        where = _location(detail["loc"], raw)
+        text = detail["msg"]
+        if detail["type"] == "extra_forbidden":
+            text = "unknown key (misspelt?)"
+        elif detail["type"] == "missing" and detail["loc"][-1] in LANGS:
+            text = f"missing translation '{detail['loc'][-1]}'"
+        yield f"{where}: {text.removeprefix('Value error, ')}"
+
+
+def _location(loc: tuple[int | str, ...], raw: Mapping[str, Any]) -> str:
+    """Render a pydantic location, naming items by id rather than by index."""
+    parts: list[str] = []
+    node: Any = raw
+    for step in loc:
+        node = node[step] if _indexable(node, step) else None
+        if isinstance(step, int):
+            item_id = node.get("id") if isinstance(node, Mapping) else None
+            parts[-1] = f"{parts[-1]}[{item_id or step}]" if parts else f"[{step}]"
+        else:
+            parts.append(str(step))
+    return ".".join(parts) or "(top level)"
+
+
+def _indexable(node: Any, step: int | str) -> bool:
+    if isinstance(step, int):
+        return isinstance(node, list) and 0 <= step < len(node)
+    return isinstance(node, Mapping) and step in node
+
+
+def cross_item_problems(questionnaire: Questionnaire) -> Iterator[str]:
+    """Rules that span items: unique ids, conditions that look back, reachable 0 and 100."""
+    yield from _duplicate_ids(questionnaire)
+    yield from _bad_conditions(questionnaire)
+    yield from _unreachable_dimensions(questionnaire)
+
+
+def _duplicate_ids(questionnaire: Questionnaire) -> Iterator[str]:
+    seen: set[str] = set()
+    for item in questionnaire.items:
+        if item.id in seen:
+            yield f"item {item.id}: duplicate id"
+        seen.add(item.id)
+    section_ids = [s.id for s in questionnaire.sections]
+    for section_id in sorted({s for s in section_ids if section_ids.count(s) > 1}):
+        yield f"section {section_id}: duplicate id"
+
+
+def _bad_conditions(questionnaire: Questionnaire) -> Iterator[str]:
+    earlier: dict[str, Any] = {}
+    for item in questionnaire.items:
+        condition = item.when
+        if condition is not None:
+            target = earlier.get(condition.item)
+            if target is None:
+                later = any(i.id == condition.item for i in questionnaire.items)
+                reason = "a later item" if later else "an unknown item"
+                yield f"item {item.id}.when: refers to {reason} '{condition.item}'"
+            elif target.choices:
+                codes = {c.code for c in target.choices}
+                unknown = sorted(set(condition.in_ or condition.not_in or ()) - codes)
+                if unknown:
+                    yield f"item {item.id}.when: no choice {unknown} in '{condition.item}'"
+        earlier[item.id] = item
+
+
+def _unreachable_dimensions(questionnaire: Questionnaire) -> Iterator[str]:
+    for dimension in Dimension:
+        items = questionnaire.scored_items(dimension)
+        if not items or sum(i.weight for i in items) == 0:
+            yield f"dimension {dimension}: has no scored items"
+            continue
+        for item in items:
+            problem = _reach_problem(item)
+            if problem:
+                yield f"item {item.id}: {problem}, so dimension {dimension} cannot reach 0 and 100"
+    for item in questionnaire.profile_items():
+        if item.weight != 1.0:
+            yield f"item {item.id}.weight: profile facts are not scored; remove the weight"
+
+
+def _reach_problem(item: Item) -> str | None:
+    """Why ``item`` cannot span the whole 0-100 scale, or None if it can."""
+    if item.indicator is not None:
+        ind = item.indicator
+        if not ind.scorable or ind.lower_bound is None or ind.optimum is None:
+            return "a scored number needs lower_bound, optimum, direction, source and rationale"
+        low, high = sorted((ind.lower_bound, ind.optimum))
+        if ind.min > low or ind.max < high:
+            return f"input range {ind.min:g}-{ind.max:g} does not include {low:g}-{high:g}"
+        return None
+    scores = [c.score for c in item.choices]
+    if any(s is None for s in scores):
+        return "a choice has no score"
+    present = [s for s in scores if s is not None]
+    if min(present) > 0 or max(present) < 100:
+        return f"choices score only {min(present):g}-{max(present):g}"
+    return None
+
+
+__all__ = ["load_questionnaire", "parse_questionnaire", "standard_choices"]

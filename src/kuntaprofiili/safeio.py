@@ -1,0 +1,108 @@
+"""Reading untrusted files and writing files without ever losing data.
+
+Every write goes to a temporary file in the destination's folder and is renamed into
+place, so a crash or Ctrl-C leaves either the old file or the new one, never half of
+one. Reads check the size before loading, and YAML only goes through the safe loader.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from kuntaprofiili.errors import InputFileError, OutputFileError
+
+
+def check_size(path: Path, max_bytes: int, what: str) -> None:
+    """Refuse a missing or oversized file before reading it whole."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputFileError("error.file_missing", path=str(path), what=what) from None
+    except OSError as error:
+        raise InputFileError("error.file_unreadable", path=str(path), reason=error.strerror) from None
+    if path.is_dir():
+        raise InputFileError("error.file_is_dir", path=str(path))
+    if size > max_bytes:
+        raise InputFileError(
+            "error.file_too_large", path=str(path), size=size, limit=max_bytes, what=what
+        )
+
+
+def read_text(path: Path, max_bytes: int, what: str) -> str:
+    """Read a UTF-8 text file (a BOM is allowed) after checking its size."""
+    check_size(path, max_bytes, what)
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputFileError(
+            "error.file_not_utf8", path=str(path), position=error.start
+        ) from None
+    except OSError as error:
+        raise InputFileError("error.file_unreadable", path=str(path), reason=error.strerror) from None
+
+
+def read_yaml(path: Path, max_bytes: int, what: str) -> Any:
+    """Parse a YAML file with the safe loader; syntax errors name the line."""
+    import yaml
+
+    text = read_text(path, max_bytes, what)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else "?"
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise InputFileError("error.yaml_syntax", path=str(path), line=line, problem=problem) from None
+    except RecursionError:
+        raise InputFileError("error.yaml_syntax", path=str(path), line="?", problem="nesting too deep") from None
+
+
+def ensure_writable(path: Path, force: bool) -> None:
+    """Refuse to overwrite an existing file unless ``force`` is set."""
+    if path.exists() and not force:
+        raise OutputFileError("error.would_overwrite", path=str(path))
+    if path.exists() and path.is_dir():
+        raise OutputFileError("error.output_is_dir", path=str(path))
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None) -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path``; rename it over ``path`` only on success."""
+    folder = path.parent if str(path.parent) else Path()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputFileError("error.cannot_write", path=str(path), reason=error.strerror) from None
+    tmp = Path(tmp_name)
+    try:
+        kwargs: dict[str, Any] = {} if "b" in mode else {"encoding": encoding, "newline": newline}
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, write: Callable[[IO[Any]], None], *, binary: bool = False, encoding: str = "utf-8", newline: str | None = None) -> None:
+    """Write ``path`` through ``write(handle)`` atomically."""
+    mode = "wb" if binary else "w"
+    try:
+        with atomic_writer(path, mode, None if binary else encoding, newline) as handle:
+            write(handle)
+    except OSError as error:
+        raise OutputFileError("error.cannot_write", path=str(path), reason=error.strerror) from None
+
+
+def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write a whole text file atomically."""
+    write_atomic(path, lambda handle: handle.write(text), encoding=encoding, newline="")
