@@ -12,7 +12,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from kuntaprofiili.typecodes import MunicipalityType
+
 DONT_KNOW = "dont_know"
+__all__ = ["MunicipalityType"]  # re-exported; defined in typecodes for a light CLI
 
 
 def yaml_code(value: object) -> object:
@@ -37,16 +40,6 @@ class Dimension(StrEnum):
     SOCIAL = "social"
     ECONOMIC = "economic"
     TECHNOLOGICAL = "technological"
-
-
-class MunicipalityType(StrEnum):
-    """The five municipality types of the programme; these codes appear in every output."""
-
-    LARGE_CITY = "large_city"
-    REGIONAL_TOWN = "regional_town"
-    FRAME_MUNICIPALITY = "frame_municipality"
-    SMALL_MUNICIPALITY = "small_municipality"
-    SWEDISH_BILINGUAL = "swedish_bilingual"
 
 
 class Kind(StrEnum):

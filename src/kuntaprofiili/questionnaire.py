@@ -131,7 +131,9 @@ def _bad_conditions(questionnaire: Questionnaire) -> Iterator[str]:
                 later = any(i.id == condition.item for i in questionnaire.items)
                 reason = "a later item" if later else "an unknown item"
                 yield f"item {item.id}.when: refers to {reason} '{condition.item}'"
-            elif target.choices:
+            elif not target.choices:
+                yield f"item {item.id}.when: '{condition.item}' is a number; refer to a choice item"
+            else:
                 codes = {c.code for c in target.choices}
                 unknown = sorted(set(condition.in_ or condition.not_in or ()) - codes)
                 if unknown:

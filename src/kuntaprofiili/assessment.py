@@ -1,0 +1,53 @@
+"""One municipality's complete result: answers, scores, type and advice.
+
+``build_assessment`` is the single path from answers to everything the report and the
+exports show, whether the answers came from the prompt or from a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kuntaprofiili.advice import Content, Suggestion, suggest_measures
+from kuntaprofiili.answers import AnswerSet
+from kuntaprofiili.classify import Classification, classify, override, profile_from_answers
+from kuntaprofiili.model import MunicipalityType, Questionnaire
+from kuntaprofiili.municipalities import Municipality
+from kuntaprofiili.scoring import Scores, score
+
+SUGGESTION_COUNT = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Everything known about one assessment; pure data for report and export."""
+
+    questionnaire: Questionnaire
+    answer_set: AnswerSet
+    scores: Scores
+    classification: Classification
+    suggestions: tuple[Suggestion, ...]
+    municipality: Municipality | None = None
+
+    @property
+    def name(self) -> str:
+        """The municipality as the user named it (or as the data names it)."""
+        if self.answer_set.municipality:
+            return self.answer_set.municipality
+        return self.municipality.name_fi if self.municipality else "-"
+
+
+def build_assessment(
+    questionnaire: Questionnaire,
+    answer_set: AnswerSet,
+    content: Content,
+    municipality: Municipality | None = None,
+    type_override: MunicipalityType | None = None,
+) -> Assessment:
+    """Score, classify and advise."""
+    scores = score(questionnaire, answer_set.answers)
+    classification = classify(profile_from_answers(answer_set.answers, municipality))
+    if type_override is not None:
+        classification = override(classification, type_override)
+    suggestions = suggest_measures(content, scores, classification.types, SUGGESTION_COUNT)
+    return Assessment(questionnaire, answer_set, scores, classification, suggestions, municipality)

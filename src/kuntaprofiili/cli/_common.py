@@ -1,0 +1,77 @@
+"""What every command shares: consoles, the --lang option, and the one error handler.
+
+Kept light: importing this module must not pull in pydantic, pandas or numpy, so that
+``kuntaprofiili --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from kuntaprofiili.errors import ExitCode, KuntaprofiiliError
+from kuntaprofiili.i18n import Lang, default_lang, message
+
+HELP_LANG = default_lang()
+
+
+def _(key: str, **params: object) -> str:
+    """Help text in the language of the environment (KUNTAPROFIILI_LANG or the locale)."""
+    return message(key, HELP_LANG, **params)
+
+
+LangOption = Annotated[
+    Lang, typer.Option("--lang", "-l", help=_("opt.lang"), case_sensitive=False)
+]
+ForceOption = Annotated[bool, typer.Option("--force", help=_("opt.force"))]
+DebugOption = Annotated[bool, typer.Option("--debug", help=_("opt.debug"), hidden=True)]
+QuestionnaireOption = Annotated[
+    Path | None,
+    typer.Option("--questionnaire", "-q", help=_("opt.questionnaire"), dir_okay=False),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Consoles:
+    """stdout for results, stderr for messages; tests swap both."""
+
+    out: Console
+    err: Console
+
+
+def consoles() -> Consoles:
+    """The consoles of this run; width follows the terminal, colour obeys NO_COLOR."""
+    width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
+    return Consoles(Console(width=width), Console(stderr=True, width=width))
+
+
+@contextlib.contextmanager
+def handle_errors(err: Console, lang: str, debug: bool = False) -> Iterator[None]:
+    """Turn a KuntaprofiiliError into its message on stderr and its exit code.
+
+    Anything else is a bug and keeps its traceback.
+    """
+    try:
+        yield
+    except KuntaprofiiliError as error:
+        if debug:
+            raise
+        err.print(f"[bold red]{message('cli.error_prefix', lang)}[/] ", end="")
+        err.print(message(error.key, lang, **error.params), markup=False, highlight=False)
+        raise typer.Exit(int(error.exit_code)) from None
+    except KeyboardInterrupt:
+        err.print(message("cli.interrupted", lang))
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+def stdin_is_terminal() -> bool:
+    """Whether someone can answer prompts."""
+    return sys.stdin.isatty()

@@ -1,0 +1,236 @@
+"""``kuntaprofiili assess``: from the first question to a printed and exported result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.text import Text
+
+from kuntaprofiili.cli._common import (
+    Consoles,
+    DebugOption,
+    ForceOption,
+    LangOption,
+    QuestionnaireOption,
+    _,
+    consoles,
+    handle_errors,
+    stdin_is_terminal,
+)
+from kuntaprofiili.i18n import Lang, message
+from kuntaprofiili.typecodes import MunicipalityType
+
+if TYPE_CHECKING:
+    from kuntaprofiili.answers import AnswerSet, AnswerValue
+    from kuntaprofiili.model import Questionnaire
+    from kuntaprofiili.municipalities import Municipality
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """Where the result goes besides the terminal."""
+
+    save: Path | None
+    csv: Path | None
+    json: Path | None
+    excel_fi: bool
+    force: bool
+
+
+def assess(
+    municipality: Annotated[str | None, typer.Option("--municipality", "-m", help=_("opt.municipality"))] = None,
+    lang: LangOption = Lang.FI,
+    questionnaire: QuestionnaireOption = None,
+    answers: Annotated[Path | None, typer.Option("--answers", "-a", help=_("opt.answers"), dir_okay=False)] = None,
+    resume: Annotated[Path | None, typer.Option("--resume", help=_("opt.resume"), dir_okay=False)] = None,
+    save: Annotated[Path | None, typer.Option("--save", "-s", help=_("opt.save"), dir_okay=False)] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help=_("opt.csv"), dir_okay=False)] = None,
+    json: Annotated[Path | None, typer.Option("--json", help=_("opt.json"), dir_okay=False)] = None,
+    excel_fi: Annotated[bool, typer.Option("--excel-fi", help=_("opt.excel_fi"))] = False,
+    type_: Annotated[MunicipalityType | None, typer.Option("--type", "-t", help=_("opt.type"))] = None,
+    force: ForceOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Answer the questionnaire and get scores, the municipality type and advice."""
+    io = consoles()
+    outputs = Outputs(save, csv, json, excel_fi, force)
+    with handle_errors(io.err, lang, debug):
+        _check_outputs(outputs)
+        q = _load_questionnaire(questionnaire)
+        place = _find_place(municipality, io, lang)
+        draft: Path | None = None
+        if answers is not None:
+            answer_set = _read_answers(answers, q, municipality)
+        else:
+            answer_set, draft = _interview(q, municipality, place, io, lang, outputs, resume)
+        override = type_ or _override_in(answer_set)
+        _finish(q, answer_set, place, override, io, lang, outputs, draft)
+
+
+def _check_outputs(outputs: Outputs) -> None:
+    """Refuse an overwrite before the first question, not after the last one."""
+    from kuntaprofiili.safeio import ensure_writable
+
+    for path in (outputs.save, outputs.csv, outputs.json):
+        if path is not None:
+            ensure_writable(path, outputs.force)
+
+
+def _load_questionnaire(path: Path | None) -> Questionnaire:
+    from kuntaprofiili.questionnaire import load_questionnaire
+    from kuntaprofiili.resources import default_questionnaire
+
+    return load_questionnaire(path or default_questionnaire())
+
+
+def _find_place(name: str | None, io: Consoles, lang: str) -> Municipality | None:
+    """The municipality in the reference data; an unknown name is allowed, with a hint."""
+    if not name:
+        return None
+    from kuntaprofiili.municipalities import find_municipality, load_municipalities, search_municipalities
+
+    everyone = load_municipalities()
+    found = find_municipality(name, everyone)
+    if found is None:
+        close = ", ".join(m.name(lang) for m in search_municipalities(name, everyone, limit=5))
+        io.err.print(message("assess.unknown_municipality", lang, name=name, close=close or "-"), markup=False)
+    return found
+
+
+def _override_in(answer_set: AnswerSet) -> MunicipalityType | None:
+    code = answer_set.type_override
+    return MunicipalityType(code) if code in set(MunicipalityType) else None
+
+
+def _read_answers(path: Path, q: Questionnaire, name: str | None) -> AnswerSet:
+    from dataclasses import replace
+
+    from kuntaprofiili.drafts import read_answers
+
+    answer_set = read_answers(path, q)
+    return replace(answer_set, municipality=name) if name else answer_set
+
+
+def _interview(
+    q: Questionnaire,
+    name: str | None,
+    place: Municipality | None,
+    io: Consoles,
+    lang: str,
+    outputs: Outputs,
+    resume: Path | None,
+) -> tuple[AnswerSet, Path]:
+    """Ask the questions, saving a draft after every answer; returns answers and draft."""
+    from kuntaprofiili.answers import AnswerSet
+    from kuntaprofiili.drafts import draft_path, write_answers
+    from kuntaprofiili.errors import Interrupted
+    from kuntaprofiili.interview import Interview
+
+    municipality = name or (place.name_fi if place else None)
+    draft = resume or draft_path(municipality, q.id, outputs.save)
+    earlier = _earlier_answers(q, draft, io, lang, explicit=resume is not None)
+
+    def save_draft(answers: Mapping[str, AnswerValue]) -> None:
+        write_answers(draft, AnswerSet(q.id, q.version, dict(answers), municipality))
+
+    io.out.print(Text(message("assess.intro", lang, draft=str(draft)), style="dim"))
+    interview = Interview(
+        q, io.out, lambda prompt: io.out.input(Text(prompt)), lang,
+        answers=dict(earlier), defaults=_prefill(place), on_change=save_draft,
+    )
+    try:
+        answers = interview.run()
+    except Interrupted as stop:
+        raise Interrupted(stop.answers, str(draft)) from None
+    return AnswerSet(q.id, q.version, answers, municipality), draft
+
+
+def _prefill(place: Municipality | None) -> dict[str, AnswerValue]:
+    if place is None:
+        return {}
+    from kuntaprofiili.municipalities import profile_answers
+
+    return dict(profile_answers(place))
+
+
+def _earlier_answers(
+    q: Questionnaire, draft: Path, io: Consoles, lang: str, explicit: bool
+) -> Mapping[str, AnswerValue]:
+    """Answers of a draft to resume: always with --resume, after a yes otherwise."""
+    if not draft.exists():
+        if explicit:
+            from kuntaprofiili.errors import InputFileError
+
+            raise InputFileError("error.file_missing", path=str(draft), what="draft")
+        return {}
+    from kuntaprofiili.drafts import read_answers
+
+    earlier = read_answers(draft, q)
+    if explicit:
+        return earlier.answers
+    question = message("assess.resume_prompt", lang, draft=str(draft), n=len(earlier.answers))
+    reply = io.out.input(Text(question + " ")) if stdin_is_terminal() else "y"
+    if reply.strip().lower() in ("", "y", "k", "j", "yes", "kyllä", "ja"):
+        return earlier.answers
+    return {}
+
+
+def _finish(
+    q: Questionnaire,
+    answer_set: AnswerSet,
+    place: Municipality | None,
+    type_override: MunicipalityType | None,
+    io: Consoles,
+    lang: str,
+    outputs: Outputs,
+    draft: Path | None,
+) -> None:
+    """Save the answers, then print and export the result."""
+    from kuntaprofiili.advice import load_content
+    from kuntaprofiili.assessment import build_assessment
+    from kuntaprofiili.report import build_report
+
+    _store_answers(answer_set, io, lang, outputs, draft)
+    content = load_content()
+    result = build_assessment(q, answer_set, content, place, type_override)
+    io.out.print(build_report(result, content, lang))
+    _export(result, io, lang, outputs)
+
+
+def _store_answers(
+    answer_set: AnswerSet, io: Consoles, lang: str, outputs: Outputs, draft: Path | None
+) -> None:
+    """Write the answers file; an interview's draft is removed only once that succeeded.
+
+    Interview answers are always kept: in --save, else in the data directory.
+    """
+    from kuntaprofiili.drafts import answers_path, write_answers
+    from kuntaprofiili.safeio import ensure_writable
+
+    if outputs.save is not None:
+        ensure_writable(outputs.save, outputs.force)
+        target = outputs.save
+    elif draft is not None:
+        target = answers_path(answer_set.municipality, answer_set.questionnaire_id)
+    else:
+        return
+    write_answers(target, answer_set)
+    if draft is not None and draft != target:
+        draft.unlink(missing_ok=True)
+    io.err.print(message("assess.saved", lang, path=str(target)), markup=False)
+
+
+def _export(result: object, io: Consoles, lang: str, outputs: Outputs) -> None:
+    from kuntaprofiili.export import CsvDialect, result_json, result_row, write_csv, write_json
+
+    if outputs.csv is not None:
+        dialect = CsvDialect.EXCEL_FI if outputs.excel_fi else CsvDialect.PLAIN
+        write_csv([result_row(result, lang)], outputs.csv, dialect, outputs.force)  # type: ignore[arg-type]
+        io.err.print(message("assess.wrote", lang, path=str(outputs.csv)), markup=False)
+    if outputs.json is not None:
+        write_json(result_json(result, lang), outputs.json, outputs.force)  # type: ignore[arg-type]
+        io.err.print(message("assess.wrote", lang, path=str(outputs.json)), markup=False)

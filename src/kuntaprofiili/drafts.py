@@ -1,0 +1,117 @@
+"""Drafts and saved answers on disk: nothing typed is ever lost.
+
+A draft is an answers file written atomically after every answer, so Ctrl-C, a closed
+terminal or a power cut leaves the last complete state. Drafts live in the user's data
+directory (``KUNTAPROFIILI_HOME`` overrides it, e.g. for tests) or beside ``--save``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kuntaprofiili.answers import AnswerSet, parse_answers
+from kuntaprofiili.answers import fold as fold_text
+from kuntaprofiili.model import Questionnaire
+from kuntaprofiili.safeio import read_yaml, write_text_atomic
+
+MAX_ANSWERS_BYTES = 1_000_000
+DRAFT_SUFFIX = ".draft.yaml"
+
+
+def home() -> Path:
+    """The folder for drafts and answers: KUNTAPROFIILI_HOME, else the platform's data dir."""
+    override = os.environ.get("KUNTAPROFIILI_HOME")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("kuntaprofiili", appauthor=False))
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a municipality name ('Mäntsälä' -> 'mantsala')."""
+    return re.sub(r"[^a-z0-9]+", "-", fold_text(text)).strip("-") or "kunta"
+
+
+def draft_path(municipality: str | None, questionnaire_id: str, save: Path | None) -> Path:
+    """Where the draft of this assessment goes."""
+    if save is not None:
+        return save.with_name(save.name + DRAFT_SUFFIX)
+    return home() / "drafts" / f"{slug(municipality or 'kunta')}-{questionnaire_id}{DRAFT_SUFFIX}"
+
+
+def answers_path(municipality: str | None, questionnaire_id: str) -> Path:
+    """Where finished answers go when the user gave no --save: never over an older file."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = home() / "answers"
+    base = f"{slug(municipality or 'kunta')}-{questionnaire_id}-{stamp}"
+    candidate = folder / f"{base}.yaml"
+    counter = 2
+    while candidate.exists():
+        candidate = folder / f"{base}-{counter}.yaml"
+        counter += 1
+    return candidate
+
+
+def dump_answers(answer_set: AnswerSet) -> str:
+    """An answers file as YAML text."""
+    import yaml
+
+    data = answer_set.to_mapping()
+    text: str = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return text
+
+
+def write_answers(path: Path, answer_set: AnswerSet) -> None:
+    """Write an answers file (or a draft) atomically."""
+    write_text_atomic(path, dump_answers(answer_set))
+
+
+def read_answers(path: Path, questionnaire: Questionnaire) -> AnswerSet:
+    """Read and validate an answers file or draft."""
+    raw = read_yaml(path, max_bytes=MAX_ANSWERS_BYTES, what="answers file")
+    return parse_answers(raw, questionnaire, str(path))
+
+
+@dataclass(frozen=True, slots=True)
+class DraftInfo:
+    """What ``kuntaprofiili drafts`` shows about one draft."""
+
+    path: Path
+    municipality: str | None
+    questionnaire_id: str
+    answered: int
+    timestamp: str
+
+
+def _info(path: Path) -> DraftInfo | None:
+    try:
+        raw: Any = read_yaml(path, max_bytes=MAX_ANSWERS_BYTES, what="draft")
+    except Exception:  # noqa: BLE001 - a broken draft is listed as such, never fatal
+        return DraftInfo(path, None, "?", 0, "?")
+    if not isinstance(raw, Mapping):
+        return DraftInfo(path, None, "?", 0, "?")
+    meta = raw.get("questionnaire") if isinstance(raw.get("questionnaire"), Mapping) else {}
+    answers = raw.get("answers") if isinstance(raw.get("answers"), Mapping) else {}
+    return DraftInfo(
+        path,
+        str(raw["municipality"]) if raw.get("municipality") else None,
+        str(meta.get("id", "?")),
+        len(answers),
+        str(raw.get("timestamp", "")),
+    )
+
+
+def list_drafts(folder: Path | None = None) -> list[DraftInfo]:
+    """Drafts in the data directory, newest first."""
+    folder = folder or home() / "drafts"
+    if not folder.is_dir():
+        return []
+    paths = sorted(folder.glob(f"*{DRAFT_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return [info for p in paths if (info := _info(p)) is not None]

@@ -1,0 +1,179 @@
+"""The questionnaire in the terminal: ask, help, don't know, go back, review and change.
+
+The console and the line reader are passed in, so tests can drive it and the CLI decides
+where drafts go: ``on_change`` is called after every answer with all answers so far.
+Ctrl-C and end of input raise :class:`Interrupted` carrying those answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from kuntaprofiili.answers import AnswerValue, applicable_ids, coerce_answer, expected_text
+from kuntaprofiili.errors import AnswerError, Interrupted
+from kuntaprofiili.i18n import message
+from kuntaprofiili.model import DONT_KNOW, Item, Questionnaire
+
+HELP_KEY = "?"
+BACK_KEY = "<"
+DONT_KNOW_KEY = "-"
+
+ReadLine = Callable[[str], str]
+OnChange = Callable[[Mapping[str, AnswerValue]], None]
+
+
+@dataclass
+class Interview:
+    """State of one questionnaire session."""
+
+    questionnaire: Questionnaire
+    console: Console
+    read_line: ReadLine
+    lang: str
+    answers: dict[str, AnswerValue] = field(default_factory=dict)
+    defaults: Mapping[str, AnswerValue] = field(default_factory=dict)
+    on_change: OnChange = lambda _answers: None
+
+    def t(self, key: str, **params: object) -> str:
+        """A UI text in the session's language."""
+        return message(key, self.lang, **params)
+
+    def run(self) -> dict[str, AnswerValue]:
+        """Ask every applicable question, then let the user review and change answers."""
+        try:
+            self._ask_from(self._first_unanswered())
+            self._review()
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted(self.answers) from None
+        return dict(self.answers)
+
+    # -- walking the questions --------------------------------------------------------
+
+    def _asked(self) -> list[Item]:
+        ids = applicable_ids(self.questionnaire, self.answers)
+        return [i for i in self.questionnaire.items if i.id in ids]
+
+    def _first_unanswered(self) -> int:
+        asked = self._asked()
+        return next((k for k, i in enumerate(asked) if i.id not in self.answers), len(asked))
+
+    def _ask_from(self, position: int) -> None:
+        """Ask from ``position`` on; going back before the first question stays there."""
+        while position < len(asked := self._asked()):
+            went_back = self._ask(asked[position], position, len(asked))
+            position = max(position - 1, 0) if went_back else position + 1
+
+    def _ask(self, item: Item, position: int, total: int) -> bool:
+        """Ask one item until it has a valid answer; True when the user went back."""
+        self._show_question(item, position, total)
+        while True:
+            raw = self.read_line(self._prompt_text(item)).strip()
+            if raw == BACK_KEY:
+                return True
+            if raw == HELP_KEY:
+                self.console.print(Panel(item.help.get(self.lang), title=self.t("ui.help_title")))
+                continue
+            value = self._interpret(item, raw)
+            if value is not None:
+                self.answers[item.id] = value
+                self.on_change(self.answers)
+                return False
+
+    def _interpret(self, item: Item, raw: str) -> AnswerValue | None:
+        """The answer meant by ``raw``, or None after saying what is wrong."""
+        current = self.answers.get(item.id, self.defaults.get(item.id))
+        if raw == "" and current is not None:
+            return current
+        if raw == "":
+            self.console.print(self.t("ui.empty_answer", expected=expected_text(item, self.lang)))
+            return None
+        if raw == DONT_KNOW_KEY:
+            raw = DONT_KNOW
+        if item.choices and raw.isdigit() and 1 <= int(raw) <= len(item.choices):
+            return item.choices[int(raw) - 1].code
+        try:
+            return coerce_answer(item, raw)
+        except AnswerError:
+            self.console.print(
+                self.t("ui.invalid_answer", value=raw, expected=expected_text(item, self.lang)),
+                style="red",
+                markup=False,
+            )
+            return None
+
+    # -- showing --------------------------------------------------------------------------
+
+    def _show_question(self, item: Item, position: int, total: int) -> None:
+        section = self.questionnaire.section_of(item.id)
+        progress = self.t("ui.progress", k=position + 1, n=total)
+        self.console.print()
+        self.console.rule(f"{section.title.get(self.lang)} · {progress}", align="left")
+        self.console.print(f"[bold]{item.text.get(self.lang)}[/]", highlight=False)
+        if item.indicator is not None:
+            ind = item.indicator
+            self.console.print(
+                self.t(
+                    "ui.number_hint",
+                    unit=ind.unit.get(self.lang),
+                    min=f"{ind.min:g}",
+                    max=f"{ind.max:g}",
+                ),
+                style="dim",
+            )
+        for number, choice in enumerate(item.choices, start=1):
+            self.console.print(f"  {number}) {choice.label.get(self.lang)}", highlight=False)
+        self.console.print(self._keys_hint(item), style="dim", highlight=False)
+
+    def _keys_hint(self, item: Item) -> str:
+        keys = [self.t("ui.key_help", key=HELP_KEY), self.t("ui.key_back", key=BACK_KEY)]
+        if item.dont_know:
+            keys.insert(0, self.t("ui.key_dont_know", key=DONT_KNOW_KEY))
+        return "  ·  ".join(keys)
+
+    def _prompt_text(self, item: Item) -> str:
+        current = self.answers.get(item.id, self.defaults.get(item.id))
+        if current is None:
+            return "> "
+        return f"[{self.display(item, current)}] > "
+
+    def display(self, item: Item, value: AnswerValue) -> str:
+        """An answer as the user would say it."""
+        if value == DONT_KNOW:
+            return self.t("ui.dont_know")
+        choice = item.choice(str(value)) if item.choices else None
+        if choice is not None:
+            return choice.label.get(self.lang)
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    # -- review ---------------------------------------------------------------------------
+
+    def _review(self) -> None:
+        """Show every answer; a number re-asks that question; Enter finishes."""
+        while True:
+            asked = self._asked()
+            if any(i.id not in self.answers for i in asked):
+                self._ask_from(self._first_unanswered())
+                continue
+            self.console.print(self._review_table(asked))
+            raw = self.read_line(self.t("ui.review_prompt") + " ").strip()
+            if raw == "":
+                return
+            if raw.isdigit() and 1 <= int(raw) <= len(asked):
+                self._ask(asked[int(raw) - 1], int(raw) - 1, len(asked))
+            else:
+                self.console.print(self.t("ui.review_invalid", n=len(asked)), style="red")
+
+    def _review_table(self, asked: list[Item]) -> Table:
+        table = Table(title=self.t("ui.review_title"), show_lines=False, expand=False)
+        table.add_column("#", justify="right", style="dim")
+        table.add_column(self.t("ui.col_question"), overflow="fold", ratio=3)
+        table.add_column(self.t("ui.col_answer"), overflow="fold", ratio=1)
+        for number, item in enumerate(asked, start=1):
+            answer = self.display(item, self.answers[item.id])
+            table.add_row(str(number), item.text.get(self.lang), answer)
+        return table
