@@ -1,0 +1,275 @@
+"""Reference data for Finland's 308 municipalities, and finding one by code or name.
+
+The bundled ``data/municipalities.csv`` (built by ``scripts/build_municipalities.py``,
+see ``data/README.md``) is read with the stdlib ``csv`` module: ``assess`` loads it on
+every run, and importing pandas would cost more than the whole questionnaire.
+
+Names are matched folded (case and accents ignored), in Finnish, Swedish and English,
+because officials type "mantsala" or the Swedish name "Grankulla" as readily as
+"Mäntsälä" or "Kauniainen".
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
+from kuntaprofiili.resources import data_file
+from kuntaprofiili.safeio import read_text
+
+DATA_FILE = "municipalities.csv"
+MAX_BYTES = 1_000_000
+CENTRE_ROLES = frozenset({"regional_centre", "subregion_centre", "none"})
+LANGUAGE_STATUSES = frozenset(
+    {
+        "unilingual_finnish",
+        "bilingual_finnish_majority",
+        "bilingual_swedish_majority",
+        "unilingual_swedish",
+    }
+)
+_REQUIRED = (
+    "code",
+    "name_fi",
+    "name_sv",
+    "name_en",
+    "region_code",
+    "region_name_fi",
+    "region_name_sv",
+    "subregion_code",
+    "subregion_name_fi",
+    "population",
+    "language_status",
+    "stat_group",
+    "is_aland",
+    "centre_role",
+    "frame_region",
+)
+
+
+def fold_name(text: str) -> str:
+    """Lower-case and strip accents: 'Mäntsälä' -> 'mantsala', 'Närpes' -> 'narpes'.
+
+    The same folding as ``answers.fold``, repeated here so that looking a municipality
+    up does not import pydantic (``kuntaprofiili municipalities`` should start fast).
+    """
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    """One municipality as in the reference data (population of 31 Dec 2022)."""
+
+    code: str
+    name_fi: str
+    name_sv: str
+    name_en: str
+    region_code: str
+    region_name_fi: str
+    region_name_sv: str
+    subregion_code: str
+    subregion_name_fi: str
+    population: int
+    language_status: str
+    stat_group: str
+    is_aland: bool
+    centre_role: str
+    frame_region: bool
+
+    def name(self, lang: str) -> str:
+        """The Swedish name for Swedish output, the Finnish name otherwise."""
+        return self.name_sv if lang == "sv" else self.name_fi
+
+    def region_name(self, lang: str) -> str:
+        """The region's Swedish name for Swedish output, the Finnish name otherwise."""
+        return self.region_name_sv if lang == "sv" else self.region_name_fi
+
+
+def parse_municipalities(text: str, source: str) -> tuple[Municipality, ...]:
+    """Parse the reference CSV; a missing column or a bad value names the line."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in _REQUIRED if c not in (reader.fieldnames or ())]
+    if missing:
+        raise InputFileError(
+            "municipalities.bad_data", path=source, line=1, problem=", ".join(missing)
+        )
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        try:
+            rows.append(_municipality(row))
+        except ValueError as error:
+            raise InputFileError(
+                "municipalities.bad_data", path=source, line=number, problem=str(error)
+            ) from None
+    return tuple(rows)
+
+
+def _municipality(row: dict[str, str]) -> Municipality:
+    if row["centre_role"] not in CENTRE_ROLES:
+        raise ValueError(f"centre_role {row['centre_role']!r}")
+    if row["language_status"] not in LANGUAGE_STATUSES:
+        raise ValueError(f"language_status {row['language_status']!r}")
+    return Municipality(
+        code=row["code"].zfill(3),
+        name_fi=row["name_fi"],
+        name_sv=row["name_sv"],
+        name_en=row["name_en"],
+        region_code=row["region_code"],
+        region_name_fi=row["region_name_fi"],
+        region_name_sv=row["region_name_sv"],
+        subregion_code=row["subregion_code"],
+        subregion_name_fi=row["subregion_name_fi"],
+        population=int(row["population"]),
+        language_status=row["language_status"],
+        stat_group=row["stat_group"],
+        is_aland=_flag(row["is_aland"]),
+        centre_role=row["centre_role"],
+        frame_region=_flag(row["frame_region"]),
+    )
+
+
+def _flag(text: str) -> bool:
+    if text not in ("true", "false"):
+        raise ValueError(f"expected true or false, got {text!r}")
+    return text == "true"
+
+
+def load_municipalities(path: Path | None = None) -> tuple[Municipality, ...]:
+    """Read the bundled reference data (or ``path``); read once per process."""
+    return _load(path or data_file(DATA_FILE))
+
+
+@cache
+def _load(path: Path) -> tuple[Municipality, ...]:
+    return parse_municipalities(read_text(path, MAX_BYTES, "municipality data"), str(path))
+
+
+def _code(query: str) -> str | None:
+    """'49' and '049' both mean Espoo's code 049; None if ``query`` is not a code."""
+    text = query.strip()
+    return text.zfill(3) if text.isdigit() and len(text) <= 3 else None
+
+
+def _names(m: Municipality) -> tuple[str, str, str]:
+    return fold_name(m.name_fi), fold_name(m.name_sv), fold_name(m.name_en)
+
+
+def find_municipality(query: str, municipalities: Sequence[Municipality]) -> Municipality | None:
+    """The municipality whose code or fi/sv/en name is ``query`` (case and accents ignored)."""
+    code = _code(query)
+    wanted = fold_name(query)
+    for m in municipalities:
+        if m.code == code or wanted in _names(m):
+            return m
+    return None
+
+
+def match_municipalities(query: str, municipalities: Sequence[Municipality]) -> list[Municipality]:
+    """The exact match first, then every municipality whose name contains ``query``."""
+    wanted = fold_name(query)
+    exact = find_municipality(query, municipalities)
+    found = [exact] if exact is not None else []
+    found += [m for m in municipalities if wanted and any(wanted in n for n in _names(m))]
+    return list(dict.fromkeys(found))
+
+
+def closest_municipalities(
+    query: str, municipalities: Sequence[Municipality], limit: int = 5
+) -> list[Municipality]:
+    """The municipalities whose names are spelt most like ``query`` (difflib), best first."""
+    by_name: dict[str, Municipality] = {}
+    for m in municipalities:
+        for name in _names(m):
+            by_name.setdefault(name, m)
+    names = difflib.get_close_matches(fold_name(query), list(by_name), n=limit * 3, cutoff=0.6)
+    return list(dict.fromkeys(by_name[name] for name in names))[:limit]
+
+
+def search_municipalities(
+    query: str, municipalities: Sequence[Municipality], limit: int = 10
+) -> list[Municipality]:
+    """Exact match first, then names containing ``query``, then the closest spellings.
+
+    The closest spellings make a typo like "Jyvaskyal" still find Jyväskylä, and are the
+    suggestions when nothing else matches.
+    """
+    if not fold_name(query):
+        return list(municipalities)[:limit]
+    found = match_municipalities(query, municipalities)
+    found += closest_municipalities(query, municipalities, limit)
+    return list(dict.fromkeys(found))[:limit]
+
+
+def select_municipalities(
+    query: str | None, municipalities: Sequence[Municipality]
+) -> list[Municipality]:
+    """All municipalities, or those matching ``query``; none found is an error with suggestions."""
+    if query is None or not fold_name(query):
+        return list(municipalities)
+    found = match_municipalities(query, municipalities)
+    if found:
+        return found
+    close = closest_municipalities(query, municipalities)
+    if not close:
+        raise KuntaprofiiliError("municipalities.not_found_no_suggestion", query=query)
+    names = ", ".join(official_names(m) for m in close)
+    raise KuntaprofiiliError("municipalities.not_found", query=query, suggestions=names)
+
+
+def official_names(m: Municipality, lang: str = "fi") -> str:
+    """'Kauniainen / Grankulla' (Swedish first for sv) when both names are official.
+
+    Statistics Finland's Swedish label of a unilingual Finnish municipality (Akaa ->
+    Ackas) is not an official name, so only the Finnish name is shown for those.
+    """
+    if m.language_status == "unilingual_finnish" or m.name_sv == m.name_fi:
+        return m.name_fi
+    first, second = (m.name_sv, m.name_fi) if lang == "sv" else (m.name_fi, m.name_sv)
+    return f"{first} / {second}"
+
+
+def profile_answers(m: Municipality) -> dict[str, float | str]:
+    """The questionnaire's profile answers as the data gives them, for the official to confirm."""
+    return {
+        "population": float(m.population),
+        "language_status": m.language_status,
+        "centre_role": m.centre_role,
+        "frame_region": "yes" if m.frame_region else "no",
+    }
+
+
+def type_rows(municipalities: Sequence[Municipality], lang: str) -> list[dict[str, object]]:
+    """One row per municipality with its types and the reason, for ``municipalities -o``."""
+    from kuntaprofiili.classify import classify, profile_of
+
+    rows: list[dict[str, object]] = []
+    for m in municipalities:
+        c = classify(profile_of(m))
+        rows.append(
+            {
+                "code": m.code,
+                "name_fi": m.name_fi,
+                "name_sv": m.name_sv,
+                "primary_type": c.primary.value,
+                "types": " ".join(t.value for t in c.types),
+                "reason": c.reason(lang),
+                "fallback": c.fallback,
+                "runner_up": c.runner_up.value if c.runner_up else "",
+                "notes": " ".join(c.notes(lang)),
+                "population": m.population,
+                "region_name_fi": m.region_name_fi,
+                "subregion_name_fi": m.subregion_name_fi,
+                "language_status": m.language_status,
+                "centre_role": m.centre_role,
+                "frame_region": m.frame_region,
+            }
+        )
+    return rows
