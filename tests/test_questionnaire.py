@@ -24,8 +24,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
         ("direction", "direction 'lower_is_better' contradicts lower_bound 20 and optimum 90"),
         ("when_later", "item plan_monitored.when: refers to a later item 'co2_per_capita'"),
         ("when_unknown", "item plan_monitored.when: refers to an unknown item 'climate_programme'"),
-        ("unreachable", "item participation: choices score only 0-90, so dimension social cannot reach"),
-        ("range_excludes_bounds", "item loan_per_capita: input range 0-5000 does not include 1000-8000"),
+        (
+            "unreachable",
+            "item participation: choices score only 0-90, so dimension social cannot reach",
+        ),
+        (
+            "range_excludes_bounds",
+            "item loan_per_capita: input range 0-5000 does not include 1000-8000",
+        ),
         ("wrong_kind", "items[broadband_share].kind: Input should be"),
         ("missing_source", "item broadband_share: a scored number needs lower_bound, optimum"),
     ],

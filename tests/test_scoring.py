@@ -32,7 +32,9 @@ def test_lower_is_better_indicator_is_clamped_and_rescaled(
     assert normalise(item, np.array([float(value)]))[0] == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("value", "expected"), [(20, 0.0), (10, 0.0), (55, 50.0), (90, 100.0), (100, 100.0)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(20, 0.0), (10, 0.0), (55, 50.0), (90, 100.0), (100, 100.0)]
+)
 def test_higher_is_better_indicator(mini: Questionnaire, value: float, expected: float) -> None:
     item = mini.item("broadband_share")  # 20 -> 0, 90 -> 100
     assert normalise(item, np.array([float(value)]))[0] == pytest.approx(expected)
@@ -53,7 +55,9 @@ def test_worked_example(mini: Questionnaire, mini_answers: dict[str, object]) ->
     assert result.strongest(1)[0].item_id == "climate_plan"
 
 
-def test_dont_know_lowers_coverage_not_the_score(mini: Questionnaire, mini_answers: dict[str, object]) -> None:
+def test_dont_know_lowers_coverage_not_the_score(
+    mini: Questionnaire, mini_answers: dict[str, object]
+) -> None:
     answers = {**mini_answers, "budget_balanced": DONT_KNOW}
     result = score(mini, answers)
     economic = result.dimension(Dimension.ECONOMIC)
@@ -63,7 +67,9 @@ def test_dont_know_lowers_coverage_not_the_score(mini: Questionnaire, mini_answe
     assert result.overall is None  # overall needs all four dimensions
 
 
-def test_coverage_at_two_thirds_still_scores(mini: Questionnaire, mini_answers: dict[str, object]) -> None:
+def test_coverage_at_two_thirds_still_scores(
+    mini: Questionnaire, mini_answers: dict[str, object]
+) -> None:
     # ecological weights 1 + 2 + 1: leaving CO2 (weight 1) unanswered keeps 3/4 coverage
     answers = {k: v for k, v in mini_answers.items() if k != "co2_per_capita"}
     eco = score(mini, answers).dimension(Dimension.ECOLOGICAL)
@@ -71,7 +77,9 @@ def test_coverage_at_two_thirds_still_scores(mini: Questionnaire, mini_answers: 
     assert eco.score == pytest.approx((100 + 2 * 75) / 3)
 
 
-def test_skipped_follow_up_is_not_applicable(mini: Questionnaire, mini_answers: dict[str, object]) -> None:
+def test_skipped_follow_up_is_not_applicable(
+    mini: Questionnaire, mini_answers: dict[str, object]
+) -> None:
     # With no climate plan the follow-up is never asked: it neither counts as 0 nor lowers coverage.
     answers = {**mini_answers, "climate_plan": "no", "plan_monitored": "5"}
     eco = score(mini, answers).dimension(Dimension.ECOLOGICAL)
@@ -79,7 +87,9 @@ def test_skipped_follow_up_is_not_applicable(mini: Questionnaire, mini_answers: 
     assert eco.score == pytest.approx((0 + 50) / 2)
 
 
-def test_dont_know_switches_follow_up_off(mini: Questionnaire, mini_answers: dict[str, object]) -> None:
+def test_dont_know_switches_follow_up_off(
+    mini: Questionnaire, mini_answers: dict[str, object]
+) -> None:
     answers = {**mini_answers, "climate_plan": DONT_KNOW}
     eco = score(mini, answers).dimension(Dimension.ECOLOGICAL)
     # climate plan unknown (weight 1 of 2 applicable): coverage 1/2, no score
@@ -89,7 +99,15 @@ def test_dont_know_switches_follow_up_off(mini: Questionnaire, mini_answers: dic
 
 @pytest.mark.parametrize(
     ("value", "band"),
-    [(0, Band.RED), (24.9, Band.RED), (25, Band.YELLOW), (74.9, Band.YELLOW), (75, Band.GREEN), (100, Band.GREEN), (None, None)],
+    [
+        (0, Band.RED),
+        (24.9, Band.RED),
+        (25, Band.YELLOW),
+        (74.9, Band.YELLOW),
+        (75, Band.GREEN),
+        (100, Band.GREEN),
+        (None, None),
+    ],
 )
 def test_bands_follow_teaviisari_limits(value: float | None, band: Band | None) -> None:
     assert band_of(value) == band
@@ -108,7 +126,9 @@ def _answer_strategy(mini: Questionnaire) -> st.SearchStrategy[dict[str, object]
 
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
-def test_scores_stay_in_range_and_batch_equals_single(mini: Questionnaire, data: st.DataObject) -> None:
+def test_scores_stay_in_range_and_batch_equals_single(
+    mini: Questionnaire, data: st.DataObject
+) -> None:
     rows = data.draw(st.lists(_answer_strategy(mini), min_size=1, max_size=6))
     table = score_columns(mini, encode_answers(mini, rows))
     for index, answers in enumerate(rows):

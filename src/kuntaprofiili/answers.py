@@ -24,7 +24,17 @@ Answers = Mapping[str, AnswerValue]
 
 # What people write for "don't know" in the three languages, folded (see fold()).
 DONT_KNOW_WORDS = frozenset(
-    {"dont_know", "dont know", "don't know", "en tieda", "ei tietoa", "vet ej", "vet inte", "?", "-"}
+    {
+        "dont_know",
+        "dont know",
+        "don't know",
+        "en tieda",
+        "ei tietoa",
+        "vet ej",
+        "vet inte",
+        "?",
+        "-",
+    }
 )
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}([ \u00a0\u202f]\d{3})+|\d+)([.,]\d+)?$")
 
@@ -112,7 +122,9 @@ class AnswerSet:
     questionnaire_version: str
     answers: Mapping[str, AnswerValue]
     municipality: str | None = None
-    timestamp: str = field(default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds"))
+    timestamp: str = field(
+        default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds")
+    )
     type_override: str | None = None
 
     def to_mapping(self) -> dict[str, Any]:
@@ -142,7 +154,9 @@ def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> Answer
     meta = raw.get("questionnaire") or {}
     qid = str(meta.get("id", questionnaire.id)) if isinstance(meta, Mapping) else questionnaire.id
     if qid != questionnaire.id:
-        raise AnswerError("error.answers_wrong_questionnaire", path=source, found=qid, expected=questionnaire.id)
+        raise AnswerError(
+            "error.answers_wrong_questionnaire", path=source, found=qid, expected=questionnaire.id
+        )
     answers, problems = _coerce_all(raw.get("answers") or {}, questionnaire)
     if problems:
         raise AnswerError("error.answers_invalid", path=source, problems="\n".join(problems))
@@ -158,7 +172,9 @@ def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> Answer
     )
 
 
-def _coerce_all(raw: Mapping[Any, Any], questionnaire: Questionnaire) -> tuple[dict[str, AnswerValue], list[str]]:
+def _coerce_all(
+    raw: Mapping[Any, Any], questionnaire: Questionnaire
+) -> tuple[dict[str, AnswerValue], list[str]]:
     known = {item.id: item for item in questionnaire.items}
     answers: dict[str, AnswerValue] = {}
     problems: list[str] = []

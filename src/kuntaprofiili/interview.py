@@ -39,7 +39,7 @@ class Interview:
     defaults: Mapping[str, AnswerValue] = field(default_factory=dict)
     on_change: OnChange = lambda _answers: None
 
-    def t(self, key: str, **params: object) -> str:
+    def t(self, key: str, /, **params: object) -> str:
         """A UI text in the session's language."""
         return message(key, self.lang, **params)
 
@@ -156,8 +156,7 @@ class Interview:
         """Show every answer; a number re-asks that question; Enter finishes."""
         while True:
             asked = self._asked()
-            if any(i.id not in self.answers for i in asked):
-                self._ask_from(self._first_unanswered())
+            if self._ask_missing(asked):
                 continue
             self.console.print(self._review_table(asked))
             raw = self.read_line(self.t("ui.review_prompt") + " ").strip()
@@ -167,6 +166,14 @@ class Interview:
                 self._ask(asked[int(raw) - 1], int(raw) - 1, len(asked))
             else:
                 self.console.print(self.t("ui.review_invalid", n=len(asked)), style="red")
+
+    def _ask_missing(self, asked: list[Item]) -> bool:
+        """Ask questions that a changed answer switched on; True if any was asked."""
+        missing = [(k, i) for k, i in enumerate(asked) if i.id not in self.answers]
+        for position, item in missing:
+            if self._ask(item, position, len(asked)):
+                break  # "back" from here returns to the review
+        return bool(missing)
 
     def _review_table(self, asked: list[Item]) -> Table:
         table = Table(title=self.t("ui.review_title"), show_lines=False, expand=False)

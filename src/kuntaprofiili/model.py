@@ -153,7 +153,13 @@ class Indicator(_Frozen):
     @property
     def scorable(self) -> bool:
         """True when the bounds, direction, source and rationale are all given."""
-        return None not in (self.lower_bound, self.optimum, self.direction, self.source, self.rationale)
+        return None not in (
+            self.lower_bound,
+            self.optimum,
+            self.direction,
+            self.source,
+            self.rationale,
+        )
 
 
 class Item(_Frozen):
@@ -210,7 +216,7 @@ class Questionnaire(_Frozen):
     """A whole questionnaire as read from YAML."""
 
     schema_version: Literal[1] = 1
-    id: Identifier
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
     version: Annotated[str, Field(min_length=1, max_length=32)]
     title: Text
     description: Text | None = None

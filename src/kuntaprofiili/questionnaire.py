@@ -46,7 +46,8 @@ def _expand(raw: Any) -> Any:
         return raw
     for section in sections:
         for item in section.get("items", []) if isinstance(section, Mapping) else []:
-            if isinstance(item, dict) and item.get("kind") in STANDARD_SCALES:
+            kind = item.get("kind") if isinstance(item, dict) else None
+            if isinstance(item, dict) and isinstance(kind, str) and kind in STANDARD_SCALES:
                 item.setdefault("choices", standard_choices(item["kind"]))
     return raw
 

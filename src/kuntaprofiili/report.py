@@ -109,9 +109,15 @@ def scores_block(assessment: Assessment, lang: str) -> RenderableType:
     """Dimension bars, overall score, strongest and weakest items."""
     s = assessment.scores
     overall = message(
-        "report.overall", lang, score=fmt_score(s.overall, lang), band=band_label(_band(s.overall), lang)
+        "report.overall",
+        lang,
+        score=fmt_score(s.overall, lang),
+        band=band_label(_band(s.overall), lang),
     )
-    parts: list[RenderableType] = [_heading(message("report.scores", lang)), dimension_table(s.dimensions, lang)]
+    parts: list[RenderableType] = [
+        _heading(message("report.scores", lang)),
+        dimension_table(s.dimensions, lang),
+    ]
     parts.append(Text(overall, style="bold"))
     if any(d.score is None for d in s.dimensions):
         parts.append(Text(message("report.insufficient", lang), style="italic"))
@@ -134,7 +140,9 @@ def advice_block(assessment: Assessment, content: Content, lang: str) -> Rendera
     """The type's vision, the suggested measures and what to advocate for."""
     types = assessment.classification.types
     primary = content.type_content(types[0])
-    parts: list[RenderableType] = [_heading(message("report.vision", lang, type=message(f"type.{types[0]}", lang)))]
+    parts: list[RenderableType] = [
+        _heading(message("report.vision", lang, type=message(f"type.{types[0]}", lang)))
+    ]
     parts.append(Padding(Text(primary.vision.get(lang)), (0, 0, 0, 2)))
     if MunicipalityType.SWEDISH_BILINGUAL in types[1:]:
         bilingual = content.type_content(MunicipalityType.SWEDISH_BILINGUAL)

@@ -24,7 +24,9 @@ def check_size(path: Path, max_bytes: int, what: str) -> None:
     except FileNotFoundError:
         raise InputFileError("error.file_missing", path=str(path), what=what) from None
     except OSError as error:
-        raise InputFileError("error.file_unreadable", path=str(path), reason=error.strerror) from None
+        raise InputFileError(
+            "error.file_unreadable", path=str(path), reason=error.strerror
+        ) from None
     if path.is_dir():
         raise InputFileError("error.file_is_dir", path=str(path))
     if size > max_bytes:
@@ -39,11 +41,11 @@ def read_text(path: Path, max_bytes: int, what: str) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputFileError(
-            "error.file_not_utf8", path=str(path), position=error.start
-        ) from None
+        raise InputFileError("error.file_not_utf8", path=str(path), position=error.start) from None
     except OSError as error:
-        raise InputFileError("error.file_unreadable", path=str(path), reason=error.strerror) from None
+        raise InputFileError(
+            "error.file_unreadable", path=str(path), reason=error.strerror
+        ) from None
 
 
 def read_yaml(path: Path, max_bytes: int, what: str) -> Any:
@@ -58,9 +60,13 @@ def read_yaml(path: Path, max_bytes: int, what: str) -> Any:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise InputFileError("error.yaml_syntax", path=str(path), line=line, problem=problem) from None
+        raise InputFileError(
+            "error.yaml_syntax", path=str(path), line=line, problem=problem
+        ) from None
     except RecursionError:
-        raise InputFileError("error.yaml_syntax", path=str(path), line="?", problem="nesting too deep") from None
+        raise InputFileError(
+            "error.yaml_syntax", path=str(path), line="?", problem="nesting too deep"
+        ) from None
 
 
 def ensure_writable(path: Path, force: bool) -> None:
@@ -72,7 +78,9 @@ def ensure_writable(path: Path, force: bool) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None) -> Iterator[IO[Any]]:
+def atomic_writer(
+    path: Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None
+) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path``; rename it over ``path`` only on success."""
     folder = path.parent if str(path.parent) else Path()
     try:
@@ -87,13 +95,20 @@ def atomic_writer(path: Path, mode: str = "w", encoding: str | None = "utf-8", n
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def write_atomic(path: Path, write: Callable[[IO[Any]], None], *, binary: bool = False, encoding: str = "utf-8", newline: str | None = None) -> None:
+def write_atomic(
+    path: Path,
+    write: Callable[[IO[Any]], None],
+    *,
+    binary: bool = False,
+    encoding: str = "utf-8",
+    newline: str | None = None,
+) -> None:
     """Write ``path`` through ``write(handle)`` atomically."""
     mode = "wb" if binary else "w"
     try:

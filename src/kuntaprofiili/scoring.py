@@ -106,7 +106,9 @@ def normalise(item: Item, raw: FloatArray) -> FloatArray:
     return out
 
 
-def applicability(questionnaire: Questionnaire, columns: Mapping[str, FloatArray], rows: int) -> dict[str, BoolArray]:
+def applicability(
+    questionnaire: Questionnaire, columns: Mapping[str, FloatArray], rows: int
+) -> dict[str, BoolArray]:
     """Which items are asked in each row, following the ``when`` chains."""
     masks: dict[str, BoolArray] = {}
     for item in questionnaire.items:

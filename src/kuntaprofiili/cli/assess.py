@@ -17,6 +17,7 @@ from kuntaprofiili.cli._common import (
     LangOption,
     QuestionnaireOption,
     _,
+    allow_overwrite,
     consoles,
     handle_errors,
     stdin_is_terminal,
@@ -42,16 +43,26 @@ class Outputs:
 
 
 def assess(
-    municipality: Annotated[str | None, typer.Option("--municipality", "-m", help=_("opt.municipality"))] = None,
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", "-m", help=_("opt.municipality"))
+    ] = None,
     lang: LangOption = Lang.FI,
     questionnaire: QuestionnaireOption = None,
-    answers: Annotated[Path | None, typer.Option("--answers", "-a", help=_("opt.answers"), dir_okay=False)] = None,
-    resume: Annotated[Path | None, typer.Option("--resume", help=_("opt.resume"), dir_okay=False)] = None,
-    save: Annotated[Path | None, typer.Option("--save", "-s", help=_("opt.save"), dir_okay=False)] = None,
+    answers: Annotated[
+        Path | None, typer.Option("--answers", "-a", help=_("opt.answers"), dir_okay=False)
+    ] = None,
+    resume: Annotated[
+        Path | None, typer.Option("--resume", help=_("opt.resume"), dir_okay=False)
+    ] = None,
+    save: Annotated[
+        Path | None, typer.Option("--save", "-s", help=_("opt.save"), dir_okay=False)
+    ] = None,
     csv: Annotated[Path | None, typer.Option("--csv", help=_("opt.csv"), dir_okay=False)] = None,
     json: Annotated[Path | None, typer.Option("--json", help=_("opt.json"), dir_okay=False)] = None,
     excel_fi: Annotated[bool, typer.Option("--excel-fi", help=_("opt.excel_fi"))] = False,
-    type_: Annotated[MunicipalityType | None, typer.Option("--type", "-t", help=_("opt.type"))] = None,
+    type_: Annotated[
+        MunicipalityType | None, typer.Option("--type", "-t", help=_("opt.type"))
+    ] = None,
     force: ForceOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -59,8 +70,9 @@ def assess(
     io = consoles()
     outputs = Outputs(save, csv, json, excel_fi, force)
     with handle_errors(io.err, lang, debug):
-        _check_outputs(outputs)
+        outputs = _check_outputs(outputs, io, lang)
         q = _load_questionnaire(questionnaire)
+        municipality = municipality or _named_in(resume)
         place = _find_place(municipality, io, lang)
         draft: Path | None = None
         if answers is not None:
@@ -71,13 +83,15 @@ def assess(
         _finish(q, answer_set, place, override, io, lang, outputs, draft)
 
 
-def _check_outputs(outputs: Outputs) -> None:
-    """Refuse an overwrite before the first question, not after the last one."""
-    from kuntaprofiili.safeio import ensure_writable
+def _check_outputs(outputs: Outputs, io: Consoles, lang: str) -> Outputs:
+    """Refuse an overwrite before the first question, not after the last one.
 
-    for path in (outputs.save, outputs.csv, outputs.json):
-        if path is not None:
-            ensure_writable(path, outputs.force)
+    In a terminal the user may say yes instead of giving --force.
+    """
+    from dataclasses import replace
+
+    paths = (outputs.save, outputs.csv, outputs.json)
+    return replace(outputs, force=allow_overwrite(paths, outputs.force, io.err, lang))
 
 
 def _load_questionnaire(path: Path | None) -> Questionnaire:
@@ -87,17 +101,36 @@ def _load_questionnaire(path: Path | None) -> Questionnaire:
     return load_questionnaire(path or default_questionnaire())
 
 
+def _named_in(draft: Path | None) -> str | None:
+    """The municipality a draft given with --resume names, so that it is not lost."""
+    if draft is None:
+        return None
+    from kuntaprofiili.drafts import MAX_ANSWERS_BYTES
+    from kuntaprofiili.safeio import read_yaml
+
+    raw = read_yaml(draft, MAX_ANSWERS_BYTES, "draft")
+    name = raw.get("municipality") if isinstance(raw, dict) else None
+    return str(name) if name else None
+
+
 def _find_place(name: str | None, io: Consoles, lang: str) -> Municipality | None:
     """The municipality in the reference data; an unknown name is allowed, with a hint."""
     if not name:
         return None
-    from kuntaprofiili.municipalities import find_municipality, load_municipalities, search_municipalities
+    from kuntaprofiili.municipalities import (
+        find_municipality,
+        load_municipalities,
+        search_municipalities,
+    )
 
     everyone = load_municipalities()
     found = find_municipality(name, everyone)
     if found is None:
         close = ", ".join(m.name(lang) for m in search_municipalities(name, everyone, limit=5))
-        io.err.print(message("assess.unknown_municipality", lang, name=name, close=close or "-"), markup=False)
+        io.err.print(
+            message("assess.unknown_municipality", lang, name=name, close=close or "-"),
+            markup=False,
+        )
     return found
 
 
@@ -139,8 +172,13 @@ def _interview(
 
     io.out.print(Text(message("assess.intro", lang, draft=str(draft)), style="dim"))
     interview = Interview(
-        q, io.out, lambda prompt: io.out.input(Text(prompt)), lang,
-        answers=dict(earlier), defaults=_prefill(place), on_change=save_draft,
+        q,
+        io.out,
+        lambda prompt: io.out.input(Text(prompt)),
+        lang,
+        answers=dict(earlier),
+        defaults=_prefill(place),
+        on_change=save_draft,
     )
     try:
         answers = interview.run()

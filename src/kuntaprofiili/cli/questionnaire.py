@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 
-FileArgument = Annotated[Path | None, typer.Argument(help=_("opt.questionnaire_file"), dir_okay=False)]
+FileArgument = Annotated[
+    Path | None, typer.Argument(help=_("opt.questionnaire_file"), dir_okay=False)
+]
 
 
 def _load(path: Path | None) -> Questionnaire:
@@ -28,7 +30,9 @@ def _load(path: Path | None) -> Questionnaire:
 
 
 @app.command("validate", help=_("cmd.validate"))
-def validate(file: FileArgument = None, lang: LangOption = Lang.FI, debug: DebugOption = False) -> None:
+def validate(
+    file: FileArgument = None, lang: LangOption = Lang.FI, debug: DebugOption = False
+) -> None:
     """Check a questionnaire file and report every problem at once."""
     io = consoles()
     with handle_errors(io.err, lang, debug):
@@ -96,7 +100,12 @@ def questions_table(q: Questionnaire, lang: str) -> Table:
     table.add_column(message("questionnaire.col_question", lang), overflow="fold")
     table.add_column(message("questionnaire.col_answers", lang), overflow="fold")
     for item in q.items:
-        table.add_row(item.id, message(f"dimension.{_section_label(q, item)}", lang), item.text.get(lang), _answers_hint(item, lang))
+        table.add_row(
+            item.id,
+            message(f"dimension.{_section_label(q, item)}", lang),
+            item.text.get(lang),
+            _answers_hint(item, lang),
+        )
     return table
 
 

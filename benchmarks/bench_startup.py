@@ -1,0 +1,96 @@
+"""Start-up time of ``kuntaprofiili --help`` against a minimal Typer app, in one run.
+
+The machine is shared and noisy, so both commands run interleaved, many times, and the
+medians and their ratio are printed; the target is a ratio of at most 1.3. Also prints
+the time until the first question of ``assess`` is on screen.
+
+    python benchmarks/bench_startup.py [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MINIMAL_APP = '''
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str = "world") -> None:
+    """Say hello."""
+    print(name)
+
+
+@app.command()
+def bye() -> None:
+    """Say bye."""
+
+
+app()
+'''
+
+FIRST_QUESTION = """
+import sys
+from kuntaprofiili.cli import app
+sys.argv = ["kuntaprofiili", "assess", "--municipality", "Espoo"]
+try:
+    app()
+except SystemExit:
+    pass
+heavy = [m for m in ("pandas", "numpy", "openpyxl") if m in sys.modules]
+print("MODULES", " ".join(heavy), file=sys.stderr)
+"""
+
+
+def _time(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, input=stdin, capture_output=True, text=True, check=False)
+    return time.perf_counter() - start, done.stderr
+
+
+def main() -> None:
+    """Measure and print the table."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}
+    with tempfile.TemporaryDirectory() as tmp:
+        minimal = Path(tmp) / "minimal.py"
+        minimal.write_text(MINIMAL_APP, encoding="utf-8")
+        env["KUNTAPROFIILI_HOME"] = tmp
+        ours_cmd = [sys.executable, "-m", "kuntaprofiili", "--help"]
+        base_cmd = [sys.executable, str(minimal), "--help"]
+        first_cmd = [sys.executable, "-c", FIRST_QUESTION]
+        ours, base, first = [], [], []
+        modules = ""
+        for _ in range(args.runs):
+            base.append(_time(base_cmd, env)[0])
+            ours.append(_time(ours_cmd, env)[0])
+            elapsed, err = _time(first_cmd, env, stdin="")  # EOF at the first prompt
+            first.append(elapsed)
+            modules = next((line for line in err.splitlines() if line.startswith("MODULES")), "")
+    m_ours, m_base = statistics.median(ours), statistics.median(base)
+    print(f"runs: {args.runs} (interleaved)")
+    print(f"{'command':44} {'median ms':>10} {'min ms':>8}")
+    print(
+        f"{'minimal typer app --help (baseline)':44} {m_base * 1000:10.1f} {min(base) * 1000:8.1f}"
+    )
+    print(f"{'kuntaprofiili --help':44} {m_ours * 1000:10.1f} {min(ours) * 1000:8.1f}")
+    label = "assess: up to the first question (EOF)"
+    print(f"{label:44} {statistics.median(first) * 1000:10.1f} {min(first) * 1000:8.1f}")
+    print(f"ratio kuntaprofiili/baseline: {m_ours / m_base:.2f} (target <= 1.30)")
+    heavy = modules.removeprefix("MODULES").strip()
+    print(f"heavy modules loaded before the first question: {heavy or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
