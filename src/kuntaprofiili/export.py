@@ -128,6 +128,12 @@ def _vision(assessment: Assessment, lang: str) -> str:
     return load_content().type_content(assessment.classification.primary).vision.get(lang)
 
 
+def _item_text(assessment: Assessment, item_id: str | None, lang: str) -> str | None:
+    from kuntaprofiili.report import item_name
+
+    return item_name(assessment, item_id, lang)
+
+
 def result_json(assessment: Assessment, lang: str = "en") -> dict[str, Any]:
     """The nested JSON form (README, 'JSON export')."""
     from kuntaprofiili.advice import load_content
@@ -166,7 +172,7 @@ def result_json(assessment: Assessment, lang: str = "en") -> dict[str, Any]:
                 "id": s.measure.id,
                 "title": s.measure.title.get(lang),
                 "why": s.measure.why.get(lang),
-                "reason": s.reason(lang),
+                "reason": s.reason(lang, _item_text(a, s.item_id, lang)),
             }
             for s in a.suggestions
         ],

@@ -153,7 +153,8 @@ def advice_block(assessment: Assessment, content: Content, lang: str) -> Rendera
         measure = suggestion.measure
         parts.append(Text(f"{number}. {measure.title.get(lang)}", style="bold"))
         parts.append(Padding(Text(measure.why.get(lang)), (0, 0, 0, 3)))
-        parts.append(Padding(Text(suggestion.reason(lang), style="italic"), (0, 0, 0, 3)))
+        reason = suggestion.reason(lang, item_name(assessment, suggestion.item_id, lang))
+        parts.append(Padding(Text(reason, style="italic"), (0, 0, 0, 3)))
     parts.append(_heading(message("report.state_measures", lang)))
     parts.append(_bullets([m.get(lang) for m in primary.state_measures]))
     return Group(*parts)
@@ -166,6 +167,16 @@ def build_report(assessment: Assessment, content: Content, lang: str) -> Rendera
         scores_block(assessment, lang),
         advice_block(assessment, content, lang),
     )
+
+
+def item_name(assessment: Assessment, item_id: str | None, lang: str) -> str | None:
+    """The question text of an item, for sentences that name it."""
+    if item_id is None:
+        return None
+    try:
+        return assessment.questionnaire.item(item_id).text.get(lang)
+    except KeyError:
+        return None
 
 
 def dimension_name(dimension: Dimension, lang: str) -> str:
