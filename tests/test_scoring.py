@@ -139,3 +139,10 @@ def test_scores_stay_in_range_and_batch_equals_single(
             assert dim.score is None or 0.0 <= dim.score <= 100.0
             assert 0.0 <= dim.coverage <= 1.0
         assert alone.overall is None or not math.isnan(alone.overall)
+
+
+def test_strongest_and_weakest_never_overlap(mini: Questionnaire) -> None:
+    few = score(mini, {"climate_plan": "no", "welfare_report": "partly", "budget_balanced": "yes"})
+    assert [i.item_id for i in few.strongest()] == ["budget_balanced"]
+    assert [i.item_id for i in few.weakest()] == ["climate_plan", "welfare_report"]
+    assert score(mini, {}).strongest() == () and score(mini, {}).weakest() == ()

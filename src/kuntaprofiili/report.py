@@ -162,9 +162,12 @@ def advice_block(assessment: Assessment, content: Content, lang: str) -> Rendera
 
 def build_report(assessment: Assessment, content: Content, lang: str) -> RenderableType:
     """The whole report."""
+    from kuntaprofiili.whatif import whatif_block
+
     return Group(
         header(assessment, lang),
         scores_block(assessment, lang),
+        whatif_block(assessment, content, lang),
         advice_block(assessment, content, lang),
     )
 

@@ -190,12 +190,18 @@ class Scores:
         return next(d for d in self.dimensions if d.dimension == dimension)
 
     def strongest(self, count: int = 3) -> tuple[ItemScore, ...]:
-        """The best-scoring answered items; heavier weight first on ties."""
-        return tuple(sorted(self.items, key=lambda i: (-i.score, -i.weight))[:count])
+        """The best-scoring answered items; heavier weight first on ties.
+
+        With fewer than ``2 * count`` answers the items are split in halves, so an item
+        is never listed as both strongest and weakest.
+        """
+        ranked = sorted(self.items, key=lambda i: (-i.score, -i.weight))
+        return tuple(ranked[: min(count, len(ranked) // 2)])
 
     def weakest(self, count: int = 3) -> tuple[ItemScore, ...]:
         """The worst-scoring answered items; heavier weight first on ties."""
-        return tuple(sorted(self.items, key=lambda i: (i.score, -i.weight))[:count])
+        ranked = sorted(self.items, key=lambda i: (i.score, -i.weight))
+        return tuple(ranked[: min(count, len(ranked) - len(self.strongest(count)))])
 
 
 def _or_none(value: float) -> float | None:

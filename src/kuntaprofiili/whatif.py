@@ -1,0 +1,435 @@
+"""What would lift the score: the cheapest one to three answer changes that move the
+weakest dimension into its next band, each tied to the measure that gets there.
+
+The rule (README, "What would lift the score"):
+
+- The target is the weakest dimension that has a score; it should reach the next band
+  (red -> yellow at 25, yellow -> green at 75). When every scored dimension is green
+  there is nothing to lift.
+- An answer change moves one item to a better answer. Choice items move to a choice
+  with a higher score; a *step* is one level of the item's distinct choice scores
+  (no -> partly is one step, no -> yes two). Numeric items move towards their optimum;
+  a step is a quarter of the scoring range (25 item points), so a numeric change costs
+  ``ceil(gain / 25)`` steps. An unanswered or "don't know" item starts below its lowest
+  level: answering it is at least one step.
+- Only items that a measure of the content names in its ``items`` can change: a
+  proposal without a measure behind it gives the official nothing to do. The measure
+  is the lightest one (effort small=1, medium=2, large=3) that fits the municipality's
+  type, then one that names the target dimension, then by id.
+- The cost of a change is steps x the measure's effort weight; a set's cost is the sum.
+  Every set of one to three changes to different items is scored with the real engine
+  (so ``when`` follow-ups, coverage and weights all count), and the cheapest set that
+  crosses the band limit wins; ties go to fewer changes, then the higher result.
+- Numeric changes are then trimmed to the smallest value (rounded to a readable
+  precision) that still crosses, so the advice asks for no more than is needed.
+- A stale answer to a follow-up question that is not asked counts as no answer, as in
+  scoring: adopting a plan then means answering its follow-up too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from itertools import combinations, product
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from kuntaprofiili.advice import Content, Measure
+from kuntaprofiili.answers import Answers, AnswerValue, applicable_ids
+from kuntaprofiili.i18n import message
+from kuntaprofiili.model import DONT_KNOW, Dimension, Item, Questionnaire
+from kuntaprofiili.scoring import (
+    BAND_LIMITS,
+    Band,
+    FloatArray,
+    Scores,
+    band_of,
+    encode_answers,
+    encode_value,
+    score_columns,
+)
+
+if TYPE_CHECKING:
+    from kuntaprofiili.assessment import Assessment
+
+MAX_CHANGES = 3
+NUMERIC_STEP = 25.0  # item points per step of a numeric change
+
+
+class Outcome(StrEnum):
+    """Why a lift has, or has no, changes."""
+
+    LIFTED = "lifted"
+    ALL_GREEN = "all_green"
+    NO_SCORE = "no_score"  # no dimension has enough answers for a score
+    OUT_OF_REACH = "out_of_reach"  # no one to three changes with a measure get there
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One answer change and the measure that brings it about."""
+
+    item_id: str
+    before: AnswerValue | None  # None: not answered
+    after: AnswerValue
+    steps: int
+    measure: Measure
+
+    @property
+    def cost(self) -> int:
+        """Steps times the measure's effort weight."""
+        return self.steps * effort_weight(self.measure)
+
+
+@dataclass(frozen=True, slots=True)
+class Lift:
+    """The result of the search; ``changes`` is empty unless ``outcome`` is LIFTED."""
+
+    outcome: Outcome
+    dimension: Dimension | None = None
+    before: float | None = None
+    after: float | None = None
+    target: Band | None = None
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def cost(self) -> int:
+        """The summed cost of the changes."""
+        return sum(c.cost for c in self.changes)
+
+
+def effort_weight(measure: Measure) -> int:
+    """small=1, medium=2, large=3."""
+    return measure.effort.rank + 1
+
+
+def weakest_dimension(scores: Scores) -> tuple[Dimension, float] | None:
+    """The scored dimension with the lowest score (questionnaire order on ties)."""
+    scored = [(d.dimension, d.score) for d in scores.dimensions if d.score is not None]
+    if not scored:
+        return None
+    return min(scored, key=lambda pair: pair[1])
+
+
+def next_limit(score: float) -> tuple[float, Band] | None:
+    """The score the next band starts at, and that band; None when already green."""
+    band = band_of(score)
+    if band is Band.RED:
+        return BAND_LIMITS[0], Band.YELLOW
+    if band is Band.YELLOW:
+        return BAND_LIMITS[1], Band.GREEN
+    return None
+
+
+def find_lift(
+    questionnaire: Questionnaire,
+    answers: Answers,
+    scores: Scores,
+    measures: Sequence[Measure],
+    types: Sequence[str] = (),
+) -> Lift:
+    """The cheapest one to three answer changes that lift the weakest dimension a band."""
+    weakest = weakest_dimension(scores)
+    if weakest is None:
+        return Lift(Outcome.NO_SCORE)
+    dimension, before = weakest
+    goal = next_limit(before)
+    if goal is None:
+        return Lift(Outcome.ALL_GREEN, dimension, before)
+    limit, target = goal
+    # A stale answer to a follow-up that is not asked is no answer: it must not make a
+    # change to the question above it look better than it is.
+    asked = applicable_ids(questionnaire, answers)
+    answers = {key: value for key, value in answers.items() if key in asked}
+    candidates = _candidates(questionnaire, answers, dimension, measures, types)
+    best = _cheapest(questionnaire, answers, dimension, limit, candidates)
+    if best is None:
+        return Lift(Outcome.OUT_OF_REACH, dimension, before, target=target)
+    trimmed = _trim(questionnaire, answers, dimension, limit, best)
+    after = _dimension_scores(questionnaire, answers, dimension, [trimmed])[0]
+    return Lift(Outcome.LIFTED, dimension, before, float(after), target, trimmed)
+
+
+def lift_of(assessment: Assessment, content: Content) -> Lift:
+    """:func:`find_lift` for an assessment, with the content's measures and its types."""
+    a = assessment
+    types = a.classification.types
+    return find_lift(a.questionnaire, a.answer_set.answers, a.scores, content.measures, types)
+
+
+# -- candidates -----------------------------------------------------------------------
+
+
+def measure_for(
+    item_id: str, dimension: Dimension, measures: Sequence[Measure], types: Sequence[str]
+) -> Measure | None:
+    """The measure that moves ``item_id``: fitting type, lightest, own dimension, by id."""
+    linked = [m for m in measures if item_id in m.items]
+    if not linked:
+        return None
+
+    def rank(m: Measure) -> tuple[bool, int, bool, str]:
+        fits = any(str(t) in m.types for t in types)
+        return (not fits, effort_weight(m), dimension not in m.dimensions, m.id)
+
+    return min(linked, key=rank)
+
+
+def _candidates(
+    questionnaire: Questionnaire,
+    answers: Answers,
+    dimension: Dimension,
+    measures: Sequence[Measure],
+    types: Sequence[str],
+) -> list[Change]:
+    """For every item a measure can move, its best answer at each number of steps."""
+    out: list[Change] = []
+    for item in questionnaire.scored_items(dimension):
+        measure = measure_for(item.id, dimension, measures, types)
+        if measure is None:
+            continue
+        before = _known(answers.get(item.id))
+        options = _numeric_options(item, before) if item.numeric else _choice_options(item, before)
+        out += [Change(item.id, before, after, steps, measure) for after, steps in options]
+    return out
+
+
+def _known(value: AnswerValue | None) -> AnswerValue | None:
+    return None if value is None or value == DONT_KNOW else value
+
+
+def item_score(item: Item, value: AnswerValue | None) -> float | None:
+    """The 0-100 score an answer gives on its own; None when unanswered."""
+    if value is None:
+        return None
+    if item.indicator is not None:
+        ind = item.indicator
+        low, best = ind.lower_bound or 0.0, ind.optimum or 0.0
+        return float(np.clip((float(value) - low) / (best - low), 0.0, 1.0) * 100.0)
+    choice = item.choice(str(value))
+    return choice.score if choice is not None else None
+
+
+def _choice_options(item: Item, before: AnswerValue | None) -> list[tuple[AnswerValue, int]]:
+    """Each better choice with the number of score levels it climbs."""
+    levels = sorted({c.score for c in item.choices if c.score is not None})
+    start_score = item_score(item, before)
+    start = levels.index(start_score) if start_score in levels else -1
+    return [
+        (c.code, levels.index(c.score) - start)
+        for c in item.choices
+        if c.score is not None and levels.index(c.score) > start
+    ]
+
+
+def _numeric_options(item: Item, before: AnswerValue | None) -> list[tuple[AnswerValue, int]]:
+    """The value reached with one, two, three and four steps of 25 item points."""
+    start = item_score(item, before)
+    if start is not None and start >= 100.0:
+        return []
+    base = start or 0.0
+    options: list[tuple[AnswerValue, int]] = []
+    for steps in range(1, 5):
+        reach = min(100.0, base + steps * NUMERIC_STEP)
+        options.append((value_for(item, reach), steps))
+        if reach >= 100.0:
+            break
+    return options
+
+
+def value_for(item: Item, item_points: float) -> float:
+    """The numeric answer that scores ``item_points``, within the item's input range."""
+    assert item.indicator is not None
+    ind = item.indicator
+    low, best = ind.lower_bound or 0.0, ind.optimum or 0.0
+    return float(np.clip(low + item_points / 100.0 * (best - low), ind.min, ind.max))
+
+
+def numeric_steps(item: Item, before: AnswerValue | None, after: AnswerValue) -> int:
+    """Steps of 25 item points from ``before`` to ``after``; at least one."""
+    gain = (item_score(item, after) or 0.0) - (item_score(item, before) or 0.0)
+    return max(1, math.ceil(gain / NUMERIC_STEP - 1e-9))
+
+
+# -- search ---------------------------------------------------------------------------
+
+
+def _sets(candidates: list[Change]) -> list[tuple[Change, ...]]:
+    """Every set of one to three candidates that change different items."""
+    by_item: dict[str, list[Change]] = {}
+    for change in candidates:
+        by_item.setdefault(change.item_id, []).append(change)
+    groups = list(by_item.values())
+    sets: list[tuple[Change, ...]] = []
+    for size in range(1, MAX_CHANGES + 1):
+        for chosen in combinations(groups, size):
+            sets += list(product(*chosen))
+    return sets
+
+
+def _dimension_scores(
+    questionnaire: Questionnaire,
+    answers: Answers,
+    dimension: Dimension,
+    sets: Sequence[Sequence[Change]],
+) -> FloatArray:
+    """The dimension's score with each set applied: one columnar scoring for all sets."""
+    base = encode_answers(questionnaire, [answers])
+    columns = {key: np.repeat(column, len(sets)) for key, column in base.items()}
+    for row, changes in enumerate(sets):
+        for change in changes:
+            item = questionnaire.item(change.item_id)
+            columns[item.id][row] = encode_value(item, change.after)
+    return score_columns(questionnaire, columns).dimensions[dimension]
+
+
+def _cheapest(
+    questionnaire: Questionnaire,
+    answers: Answers,
+    dimension: Dimension,
+    limit: float,
+    candidates: list[Change],
+) -> tuple[Change, ...] | None:
+    sets = _sets(candidates)
+    if not sets:
+        return None
+    results = _dimension_scores(questionnaire, answers, dimension, sets)
+    crossing = [
+        (sum(c.cost for c in changes), len(changes), -float(result), index)
+        for index, (changes, result) in enumerate(zip(sets, results, strict=True))
+        if not np.isnan(result) and result >= limit
+    ]
+    return sets[min(crossing)[3]] if crossing else None
+
+
+def _trim(
+    questionnaire: Questionnaire,
+    answers: Answers,
+    dimension: Dimension,
+    limit: float,
+    changes: tuple[Change, ...],
+) -> tuple[Change, ...]:
+    """Lower each numeric change to the least readable value that still crosses."""
+    for index, change in enumerate(changes):
+        item = questionnaire.item(change.item_id)
+        tries = (
+            [replace(change, after=v) for v in _smaller_values(item, change)]
+            if item.numeric
+            else []
+        )
+        if not tries:
+            continue
+        sets = [changes[:index] + (t,) + changes[index + 1 :] for t in tries]
+        results = _dimension_scores(questionnaire, answers, dimension, sets)
+        first = next((i for i, r in enumerate(results) if r >= limit), None)
+        if first is not None:
+            steps = numeric_steps(item, change.before, tries[first].after)
+            changes = (
+                sets[first][:index] + (replace(tries[first], steps=steps),) + changes[index + 1 :]
+            )
+    return changes
+
+
+def _smaller_values(item: Item, change: Change) -> list[float]:
+    """Values between the old answer and the proposed one, one item point apart, rounded."""
+    start = item_score(item, change.before) or 0.0
+    end = item_score(item, change.after) or 0.0
+    points = np.arange(math.floor(start) + 1, math.ceil(end) + 1, 1.0)
+    values = [readable(item, value_for(item, float(p))) for p in points]
+    return sorted(set(values), key=lambda v: item_score(item, v) or 0.0)
+
+
+def readable(item: Item, value: float) -> float:
+    """Round towards the better end, to three significant digits of the scoring range."""
+    assert item.indicator is not None
+    ind = item.indicator
+    low, best = ind.lower_bound or 0.0, ind.optimum or 0.0
+    quantum = 10.0 ** (math.floor(math.log10(abs(best - low))) - 2)
+    scaled = value / quantum
+    whole = math.ceil(scaled - 1e-9) if best > low else math.floor(scaled + 1e-9)
+    rounded = round(whole * quantum, 10)
+    return float(np.clip(rounded, ind.min, ind.max))
+
+
+def change_map(answers: Answers, changes: Sequence[Change]) -> Mapping[str, AnswerValue]:
+    """``answers`` with ``changes`` applied (to re-score and show the result)."""
+    return {**answers, **{c.item_id: c.after for c in changes}}
+
+
+# -- words ----------------------------------------------------------------------------
+
+
+def answer_text(item: Item, value: AnswerValue | None, lang: str) -> str:
+    """An answer as the official reads it: the choice label, or the number and unit."""
+    if value is None or value == DONT_KNOW:
+        return message("whatif.unanswered", lang)
+    if item.indicator is not None:
+        number = f"{float(value):,.6g}".replace(",", "\u00a0")
+        number = number.replace(".", ",") if lang in ("fi", "sv") else number
+        return f"{number} {item.indicator.unit.get(lang)}"
+    choice = item.choice(str(value))
+    return choice.label.get(lang) if choice is not None else str(value)
+
+
+def _score_words(score: float | None, lang: str) -> tuple[str, str]:
+    from kuntaprofiili.report import band_label, fmt_score
+
+    return fmt_score(score, lang), band_label(band_of(score) if score is not None else None, lang)
+
+
+def lift_summary(lift: Lift, lang: str) -> str:
+    """The sentence above the changes (or instead of them)."""
+    if lift.outcome is Outcome.NO_SCORE:
+        return message("whatif.no_score", lang)
+    if lift.outcome is Outcome.ALL_GREEN:
+        return message("whatif.all_green", lang)
+    score, band = _score_words(lift.before, lang)
+    words = {
+        "dimension": message(f"dimension.{lift.dimension}", lang),
+        "score": score,
+        "band": band,
+        "target": message(f"band.{lift.target}", lang),
+    }
+    if lift.outcome is Outcome.OUT_OF_REACH:
+        return message("whatif.out_of_reach", lang, **words)
+    return message("whatif.intro", lang, after=_score_words(lift.after, lang)[0], **words)
+
+
+def change_text(change: Change, questionnaire: Questionnaire, lang: str) -> str:
+    """'Question: old answer → new answer'."""
+    item = questionnaire.item(change.item_id)
+    before, after = answer_text(item, change.before, lang), answer_text(item, change.after, lang)
+    return message("whatif.change", lang, question=item.text.get(lang), before=before, after=after)
+
+
+def measure_text(change: Change, lang: str) -> str:
+    """'Measure: title (effort: small)'."""
+    measure = change.measure
+    return message(
+        "whatif.measure", lang, title=measure.title.get(lang), effort=measure.effort.label(lang)
+    )
+
+
+def lift_block(lift: Lift, questionnaire: Questionnaire, lang: str) -> RenderableType:
+    """The 'what would lift the score' section of the terminal report."""
+    parts: list[RenderableType] = [
+        Text("\n" + message("whatif.heading", lang), style="bold underline"),
+        Text(lift_summary(lift, lang)),
+    ]
+    for number, change in enumerate(lift.changes, start=1):
+        parts.append(Text(f"{number}. {change_text(change, questionnaire, lang)}", style="bold"))
+        parts.append(Padding(Text(measure_text(change, lang)), (0, 0, 0, 3)))
+    if lift.changes:
+        parts.append(Text(message("whatif.cost", lang, cost=lift.cost), style="italic"))
+    return Group(*parts)
+
+
+def whatif_block(assessment: Assessment, content: Content, lang: str) -> RenderableType:
+    """The terminal report's 'what would lift the score' section for an assessment."""
+    return lift_block(lift_of(assessment, content), assessment.questionnaire, lang)
