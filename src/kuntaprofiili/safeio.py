@@ -77,6 +77,16 @@ def ensure_writable(path: Path, force: bool) -> None:
         raise OutputFileError("error.output_is_dir", path=str(path))
 
 
+def _mode_for(path: Path) -> int:
+    """The existing file's mode, or what a new file gets under the current umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_writer(
     path: Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None
@@ -89,6 +99,7 @@ def atomic_writer(
     except OSError as error:
         raise OutputFileError("error.cannot_write", path=str(path), reason=error.strerror) from None
     tmp = Path(tmp_name)
+    os.chmod(fd, _mode_for(path))  # mkstemp makes 0600; give the file its usual permissions
     try:
         kwargs: dict[str, Any] = {} if "b" in mode else {"encoding": encoding, "newline": newline}
         with os.fdopen(fd, mode, **kwargs) as handle:
