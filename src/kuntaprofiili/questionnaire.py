@@ -45,10 +45,11 @@ def _expand(raw: Any) -> Any:
     if not isinstance(sections, list):
         return raw
     for section in sections:
-        for item in section.get("items", []) if isinstance(section, Mapping) else []:
+        items = section.get("items") if isinstance(section, Mapping) else None
+        for item in items if isinstance(items, list) else []:
             kind = item.get("kind") if isinstance(item, dict) else None
             if isinstance(item, dict) and isinstance(kind, str) and kind in STANDARD_SCALES:
-                item.setdefault("choices", standard_choices(item["kind"]))
+                item.setdefault("choices", standard_choices(kind))
     return raw
 
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
-from kuntaprofiili.errors import ExitCode, KuntaprofiiliError
+from kuntaprofiili.errors import ExitCode, KuntaprofiiliError, OutputFileError
 from kuntaprofiili.i18n import Lang, default_lang, message
 
 HELP_LANG = default_lang()
@@ -28,9 +29,7 @@ def _(key: str, **params: object) -> str:
     return message(key, HELP_LANG, **params)
 
 
-LangOption = Annotated[
-    Lang, typer.Option("--lang", "-l", help=_("opt.lang"), case_sensitive=False)
-]
+LangOption = Annotated[Lang, typer.Option("--lang", "-l", help=_("opt.lang"), case_sensitive=False)]
 ForceOption = Annotated[bool, typer.Option("--force", help=_("opt.force"))]
 DebugOption = Annotated[bool, typer.Option("--debug", help=_("opt.debug"), hidden=True)]
 QuestionnaireOption = Annotated[
@@ -67,7 +66,7 @@ def handle_errors(err: Console, lang: str, debug: bool = False) -> Iterator[None
         err.print(f"[bold red]{message('cli.error_prefix', lang)}[/] ", end="")
         err.print(message(error.key, lang, **error.params), markup=False, highlight=False)
         raise typer.Exit(int(error.exit_code)) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C or Ctrl-D at a prompt outside the interview
         err.print(message("cli.interrupted", lang))
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
@@ -75,3 +74,30 @@ def handle_errors(err: Console, lang: str, debug: bool = False) -> Iterator[None
 def stdin_is_terminal() -> bool:
     """Whether someone can answer prompts."""
     return sys.stdin.isatty()
+
+
+YES_WORDS = frozenset({"y", "yes", "k", "kyllä", "kylla", "j", "ja"})
+
+
+def ask_yes(console: Console, question: str) -> bool:
+    """Ask a yes/no question in the terminal; anything but a yes is a no."""
+    return console.input(Text(question + " ")).strip().lower() in YES_WORDS
+
+
+def allow_overwrite(paths: Iterable[Path | None], force: bool, console: Console, lang: str) -> bool:
+    """Whether existing output files may be replaced: ``--force``, or a yes for each one.
+
+    The question is only asked in a terminal; elsewhere an existing file is refused.
+    Call it before any work is done. Raises OutputFileError on a refusal.
+    """
+    from kuntaprofiili.safeio import ensure_writable
+
+    granted = force
+    for path in (p for p in paths if p is not None):
+        if force or not path.is_file() or not stdin_is_terminal():
+            ensure_writable(path, force)
+        elif ask_yes(console, message("safety.overwrite_prompt", lang, path=str(path))):
+            granted = True
+        else:
+            raise OutputFileError("error.would_overwrite", path=str(path))
+    return granted
