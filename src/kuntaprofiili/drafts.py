@@ -97,8 +97,10 @@ def _info(path: Path) -> DraftInfo | None:
         return DraftInfo(path, None, "?", 0, "?")
     if not isinstance(raw, Mapping):
         return DraftInfo(path, None, "?", 0, "?")
-    meta = raw.get("questionnaire") if isinstance(raw.get("questionnaire"), Mapping) else {}
-    answers = raw.get("answers") if isinstance(raw.get("answers"), Mapping) else {}
+    meta = raw.get("questionnaire")
+    meta = meta if isinstance(meta, Mapping) else {}
+    answers = raw.get("answers")
+    answers = answers if isinstance(answers, Mapping) else {}
     return DraftInfo(
         path,
         str(raw["municipality"]) if raw.get("municipality") else None,

@@ -114,7 +114,7 @@ def atomic_writer(
 
 def write_atomic(
     path: Path,
-    write: Callable[[IO[Any]], None],
+    write: Callable[[IO[Any]], object],
     *,
     binary: bool = False,
     encoding: str = "utf-8",
