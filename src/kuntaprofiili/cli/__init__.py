@@ -9,7 +9,11 @@ from __future__ import annotations
 import typer
 
 from kuntaprofiili.cli import assess as _assess
+from kuntaprofiili.cli import batch as _batch
+from kuntaprofiili.cli import drafts as _drafts
+from kuntaprofiili.cli import municipalities as _municipalities
 from kuntaprofiili.cli import questionnaire as _questionnaire
+from kuntaprofiili.cli import report as _report
 from kuntaprofiili.cli._common import _
 
 app = typer.Typer(
@@ -21,7 +25,14 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.command("assess", help=_("cmd.assess"))(_assess.assess)
+app.command("drafts", help=_("drafts.help"))(_drafts.drafts)
+app.command("municipalities", help=_("municipalities.help"))(_municipalities.municipalities)
 app.add_typer(_questionnaire.app, name="questionnaire", help=_("cmd.questionnaire"))
+app.command("report", help=_("html.cmd"))(_report.report)
+app.command("compare", help=_("compare.cmd"))(_report.compare)
+app.command("whatif", help=_("whatif.cmd"))(_report.whatif)
+app.command("template", help=_("template.help"))(_batch.template)
+app.command("batch", help=_("batch.help"))(_batch.batch)
 
 
 def main() -> None:

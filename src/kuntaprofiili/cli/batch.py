@@ -1,0 +1,271 @@
+"""``kuntaprofiili template`` and ``kuntaprofiili batch``: a sheet out, a sheet in, scores out.
+
+Only typer, rich and the shared CLI helpers are imported here; pandas, openpyxl and the
+questionnaire model are imported inside the commands so ``kuntaprofiili --help`` stays
+fast.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from kuntaprofiili.cli._common import (
+    Consoles,
+    DebugOption,
+    ForceOption,
+    LangOption,
+    QuestionnaireOption,
+    _,
+    consoles,
+    handle_errors,
+)
+from kuntaprofiili.errors import ExitCode
+from kuntaprofiili.i18n import Lang, message
+
+if TYPE_CHECKING:
+    from kuntaprofiili.batch import BatchContext, BatchOutcome
+    from kuntaprofiili.tabular import Sheet
+
+PROGRESS_FROM_ROWS = 10_000  # a bar only where the wait is noticeable
+SHOWN_PROBLEMS = 50  # the rest are in the errors file
+
+ExcelFiOption = Annotated[bool, typer.Option("--excel-fi", help=_("batch.opt.excel_fi"))]
+
+
+def template(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help=_("template.opt_output"), dir_okay=False)
+    ],
+    lang: LangOption = Lang.FI,
+    questionnaire: QuestionnaireOption = None,
+    excel_fi: ExcelFiOption = False,
+    force: ForceOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write a spreadsheet template to fill in for the batch command."""
+    io = consoles()
+    with handle_errors(io.err, lang, debug):
+        from kuntaprofiili.template import build_template, write_template
+
+        _check_template_name(output)
+        sheet = build_template(_load_questionnaire(questionnaire), lang)
+        write_template(sheet, output, _dialect(excel_fi), force)
+        io.err.print(
+            message("template.wrote", lang, path=str(output), columns=len(sheet.columns)),
+            markup=False,
+        )
+
+
+def batch(
+    input_file: Annotated[
+        Path, typer.Argument(metavar="INPUT", help=_("batch.arg.input"), dir_okay=False)
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help=_("batch.opt.output"), dir_okay=False)
+    ],
+    lang: LangOption = Lang.FI,
+    questionnaire: QuestionnaireOption = None,
+    strict: Annotated[bool, typer.Option("--strict", help=_("batch.opt.strict"))] = False,
+    excel_fi: ExcelFiOption = False,
+    measures: Annotated[
+        int, typer.Option("--measures", min=0, max=20, help=_("batch.opt.measures"))
+    ] = 3,
+    force: ForceOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Score many municipalities from a spreadsheet (CSV or XLSX)."""
+    io = consoles()
+    with handle_errors(io.err, lang, debug):
+        from kuntaprofiili.batch import load_batch_context
+
+        errors = _check_paths(input_file, output, force)
+        context = load_batch_context(questionnaire, measures)
+        outcome = _score(_read(input_file, io, lang), context, io, lang)
+        _print_outcome(outcome, io, lang, errors)
+        _write_errors(outcome, errors, lang, excel_fi, force)
+        if strict and outcome.rows_rejected:
+            from kuntaprofiili.errors import InputFileError
+
+            raise InputFileError("batch.strict_failed", n=outcome.rows_rejected)
+        _write_results(outcome, context, output, lang, excel_fi, force)
+        io.err.print(message("batch.wrote", lang, path=str(output)), markup=False)
+    if outcome.rows_rejected:
+        io.err.print(message("batch.rejected_exit", lang, n=outcome.rows_rejected), markup=False)
+        raise typer.Exit(int(ExitCode.ROWS_REJECTED))
+
+
+# -- steps --------------------------------------------------------------------------------
+
+
+def _load_questionnaire(path: Path | None) -> Any:
+    from kuntaprofiili.questionnaire import load_questionnaire
+    from kuntaprofiili.resources import default_questionnaire
+
+    return load_questionnaire(path or default_questionnaire())
+
+
+def _dialect(excel_fi: bool) -> Any:
+    from kuntaprofiili.export import CsvDialect
+
+    return CsvDialect.EXCEL_FI if excel_fi else CsvDialect.PLAIN
+
+
+def _check_template_name(output: Path) -> None:
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        from kuntaprofiili.errors import OutputFileError
+
+        raise OutputFileError("template.bad_format", path=str(output), suffix=output.suffix or "-")
+
+
+def errors_path(output: Path) -> Path:
+    """The errors file beside the output: ``results.xlsx`` -> ``results.errors.csv``."""
+    return output.with_name(f"{output.stem}.errors.csv")
+
+
+def _check_paths(input_file: Path, output: Path, force: bool) -> Path:
+    """Refuse a bad name or an overwrite before any work; the input is never a target."""
+    from kuntaprofiili.errors import OutputFileError
+    from kuntaprofiili.safeio import ensure_writable
+    from kuntaprofiili.tabular import output_format, sheet_format
+
+    sheet_format(input_file)
+    output_format(output)
+    errors = errors_path(output)
+    for target in (output, errors):
+        if target.resolve() == input_file.resolve():
+            raise OutputFileError("batch.same_as_input", path=str(input_file))
+        ensure_writable(target, force)
+    return errors
+
+
+def _read(path: Path, io: Consoles, lang: str) -> Sheet:
+    from kuntaprofiili.tabular import read_sheet
+
+    waiting = (
+        io.err.status(message("batch.reading", lang, path=str(path)))
+        if io.err.is_terminal
+        else nullcontext()
+    )
+    with waiting:
+        return read_sheet(path)
+
+
+def _score(sheet: Sheet, context: BatchContext, io: Consoles, lang: str) -> BatchOutcome:
+    """Score with a progress bar on the terminal when the sheet is long."""
+    from kuntaprofiili.batch import score_sheet
+
+    shown = io.err.is_terminal and sheet.rows >= PROGRESS_FROM_ROWS
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=io.err, transient=True, disable=not shown) as bar:
+        task = bar.add_task(message("batch.scoring", lang, rows=sheet.rows), total=None)
+        return score_sheet(
+            sheet, context, lang, lambda done, total: bar.update(task, completed=done, total=total)
+        )
+
+
+def _write_errors(
+    outcome: BatchOutcome, dest: Path, lang: str, excel_fi: bool, force: bool
+) -> None:
+    """The errors file is always written, so it never describes an earlier run."""
+    from kuntaprofiili.batch import problems_frame
+    from kuntaprofiili.tabular import write_frame_csv
+
+    write_frame_csv(problems_frame(outcome.problems, lang), dest, _dialect(excel_fi), force)
+
+
+def _write_results(
+    outcome: BatchOutcome, context: BatchContext, dest: Path, lang: str, excel_fi: bool, force: bool
+) -> None:
+    from kuntaprofiili.tabular import output_format, write_frame_csv, write_frames_xlsx
+
+    kind = output_format(dest)
+    if kind == "csv":  # measure ids only, as in assess's CSV; the titles are in XLSX and JSON
+        results = outcome.results.drop(columns=["measure_titles"], errors="ignore")
+        write_frame_csv(results, dest, _dialect(excel_fi), force)
+    elif kind == "xlsx":
+        sheets = [
+            (message("batch.sheet.results", lang), outcome.results),
+            (message("batch.sheet.summary", lang), outcome.summary),
+        ]
+        write_frames_xlsx(sheets, dest, force)
+    else:
+        from kuntaprofiili.batch import outcome_json
+        from kuntaprofiili.export import write_json
+
+        write_json(outcome_json(outcome, context.questionnaire, lang), dest, force)
+
+
+# -- what the terminal shows ----------------------------------------------------------------
+
+
+def _print_outcome(outcome: BatchOutcome, io: Consoles, lang: str, errors: Path) -> None:
+    if outcome.problems:
+        io.err.print(problems_table(outcome, lang))
+        hidden = len(outcome.problems) - SHOWN_PROBLEMS
+        if hidden > 0:
+            io.err.print(
+                message("batch.more_problems", lang, n=hidden, path=str(errors)), markup=False
+            )
+        io.err.print(message("batch.wrote_errors", lang, path=str(errors)), markup=False)
+    io.out.print(summary_table(outcome, lang))
+    notices = sum(not p.rejects for p in outcome.problems)
+    counts = {
+        "read": outcome.rows_read,
+        "scored": len(outcome.results),
+        "rejected": outcome.rows_rejected,
+    }
+    io.out.print(message("batch.counts", lang, notices=notices, **counts), markup=False)
+
+
+def problems_table(outcome: BatchOutcome, lang: str) -> Table:
+    """The first problems, as Excel would point at them."""
+    table = Table(title=message("batch.problems_title", lang), title_justify="left")
+    for key in ("row", "column", "value", "problem", "expected"):
+        table.add_column(
+            message(f"batch.column.{key}", lang), justify="right" if key == "row" else "left"
+        )
+    for p in outcome.problems[:SHOWN_PROBLEMS]:
+        cells = (str(p.row), p.column, p.value, p.problem, p.expected)
+        table.add_row(*(Text(c) for c in cells), style="red" if p.rejects else "yellow")
+    return table
+
+
+def summary_table(outcome: BatchOutcome, lang: str) -> Table:
+    """Count and mean (median) score per dimension, by primary type and for all rows."""
+    from kuntaprofiili.model import Dimension
+
+    parts = [d.value for d in Dimension] + ["overall"]
+    table = Table(title=message("batch.summary_title", lang), title_justify="left")
+    table.add_column(message("batch.column.type", lang))
+    table.add_column(message("batch.column.count", lang), justify="right")
+    for part in parts:
+        label = (
+            message(f"dimension.{part}", lang)
+            if part != "overall"
+            else message("batch.column.overall", lang)
+        )
+        table.add_column(label, justify="right")
+    for row in outcome.summary.to_dict("records"):
+        kind = str(row["type"])
+        name = message("batch.column.all", lang) if kind == "all" else message(f"type.{kind}", lang)
+        cells = [_mean_median(row[f"{p}_mean"], row[f"{p}_median"]) for p in parts]
+        table.add_row(name, str(row["count"]), *cells, end_section=kind == "all")
+    return table
+
+
+def _mean_median(mean: float, median: float) -> str:
+    if mean != mean:  # NaN: no row of the type has a score
+        return "–"
+    return f"{mean:.1f} ({median:.1f})"

@@ -1,0 +1,196 @@
+"""The batch template: the sheet an official fills in Excel, one row per municipality.
+
+``build_template`` is pure: it decides the columns (``municipality``, ``year``, then one
+per question, the item id as header), the second header row (question text and unit),
+the cell comments (help and the allowed answers) and the drop-downs. ``write_template``
+writes it as XLSX (with data validation) or CSV. The second header row starts with a
+fixed text, so ``batch`` recognises it and numbers rows as Excel shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kuntaprofiili.answers import fold
+from kuntaprofiili.export import CSV_FORMATS, CsvDialect, neutralise
+from kuntaprofiili.i18n import LANGS, message
+from kuntaprofiili.model import Item, Questionnaire
+from kuntaprofiili.safeio import ensure_writable, write_atomic
+
+MUNICIPALITY = "municipality"
+YEAR = "year"
+MUNICIPALITY_HEADERS = frozenset({MUNICIPALITY, "kunta", "kommun"})  # folded
+YEAR_HEADERS = frozenset({YEAR, "vuosi", "ar"})
+VALIDATED_ROWS = 5_000  # drop-downs reach this far down the sheet
+LISTS_SHEET = "lists"
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateColumn:
+    """One column of the template."""
+
+    header: str  # the item id, or municipality / year
+    description: str  # the second header row: question text and unit
+    note: str  # the header cell's comment: help and the allowed answers
+    choices: tuple[str, ...] = ()  # the drop-down, in the template's language
+    number_range: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """The whole template in one language."""
+
+    lang: str
+    sheet_title: str
+    columns: tuple[TemplateColumn, ...]
+
+
+def build_template(questionnaire: Questionnaire, lang: str) -> Template:
+    """The template's columns for ``questionnaire``, texts in ``lang``."""
+    fixed = (
+        TemplateColumn(
+            MUNICIPALITY,
+            message("template.municipality_text", lang),
+            message("template.municipality_note", lang),
+        ),
+        TemplateColumn(
+            YEAR,
+            message("template.year_text", lang),
+            message("template.year_note", lang),
+            number_range=(1900, 2100),
+        ),
+    )
+    profile = {item.id for item in questionnaire.profile_items()}
+    items = tuple(_item_column(item, lang, item.id in profile) for item in questionnaire.items)
+    return Template(lang, message("template.sheet_title", lang), fixed + items)
+
+
+def _item_column(item: Item, lang: str, profile: bool) -> TemplateColumn:
+    """A question's column; a number gets a range check, a choice a drop-down of labels."""
+    text = item.text.get(lang)
+    dont_know = message("template.dont_know", lang)
+    choices: tuple[str, ...] = ()
+    if item.indicator is not None:
+        unit = item.indicator.unit.get(lang)
+        low, high = item.indicator.min, item.indicator.max
+        allowed = message(
+            "template.allowed_number", lang, min=f"{low:g}", max=f"{high:g}", unit=unit
+        )
+        description, bounds = f"{text} ({unit})", (low, high)
+    else:
+        labels = tuple(c.label.get(lang) for c in item.choices)
+        allowed = message("template.allowed_choices", lang, choices=", ".join(labels))
+        description, choices, bounds = text, labels + ((dont_know,) if item.dont_know else ()), None
+    if profile:
+        description += " " + message("template.profile_hint", lang)
+    if item.dont_know:
+        allowed += message("template.or_dont_know", lang, word=dont_know)
+    return TemplateColumn(
+        item.id, description, f"{item.help.get(lang)}\n{allowed}", choices, bounds
+    )
+
+
+def description_markers() -> frozenset[str]:
+    """The folded first texts of a second header row, in every language."""
+    return frozenset(fold(message("template.municipality_text", lang)) for lang in LANGS)
+
+
+def is_description_row(municipality_cell: str) -> bool:
+    """Whether a row is the template's second header row (question texts), not data."""
+    return fold(municipality_cell) in description_markers()
+
+
+# -- writing --------------------------------------------------------------------------
+
+
+def write_template(
+    template: Template, dest: Path, dialect: CsvDialect, force: bool = False
+) -> None:
+    """Write the template as XLSX (by the extension) or as CSV in ``dialect``."""
+    ensure_writable(dest, force)
+    if dest.suffix.lower() == ".xlsx":
+        book = _workbook(template)
+        write_atomic(dest, book.save, binary=True)
+    else:
+        _write_csv(template, dest, dialect)
+
+
+def _write_csv(template: Template, dest: Path, dialect: CsvDialect) -> None:
+    import csv
+
+    fmt = CSV_FORMATS[dialect]
+
+    def write(handle: Any) -> None:
+        writer = csv.writer(handle, delimiter=fmt.delimiter, lineterminator="\r\n")
+        writer.writerow([c.header for c in template.columns])
+        writer.writerow([neutralise(c.description) for c in template.columns])
+
+    write_atomic(dest, write, encoding=fmt.encoding, newline="")
+
+
+def _workbook(template: Template) -> Any:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = template.sheet_title
+    lists = book.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    for index, column in enumerate(template.columns, start=1):
+        _header_cells(sheet, index, column, Font, Alignment)
+        _validation(sheet, lists, index, column, template.lang)
+    sheet.freeze_panes = "B3"
+    sheet.row_dimensions[2].height = 60
+    return book
+
+
+def _header_cells(
+    sheet: Any, index: int, column: TemplateColumn, font: Any, alignment: Any
+) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.utils import get_column_letter
+
+    head = sheet.cell(row=1, column=index, value=column.header)
+    head.font = font(bold=True)
+    head.comment = Comment(column.note, "kuntaprofiili", width=320, height=160)
+    text = sheet.cell(row=2, column=index, value=neutralise(column.description))
+    text.font = font(italic=True)
+    text.alignment = alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions[get_column_letter(index)].width = 24 if index > 1 else 28
+
+
+def _validation(sheet: Any, lists: Any, index: int, column: TemplateColumn, lang: str) -> None:
+    """A drop-down of the allowed answers, or a number range; a warning, not a block.
+
+    A warning lets an official type a code or another language's label, which batch
+    accepts too.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    letter = get_column_letter(index)
+    if column.choices:
+        for row, label in enumerate(column.choices, start=1):
+            lists.cell(row=row, column=index, value=neutralise(label))
+        formula = f"{LISTS_SHEET}!${letter}$1:${letter}${len(column.choices)}"
+        check = DataValidation(type="list", formula1=formula, allow_blank=True)
+    elif column.number_range is not None:
+        low, high = column.number_range
+        check = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1=f"{low:g}",
+            formula2=f"{high:g}",
+            allow_blank=True,
+        )
+    else:
+        return
+    check.errorStyle = "warning"
+    check.showErrorMessage = True
+    check.error = message("template.validation_error", lang)
+    check.errorTitle = column.header
+    sheet.add_data_validation(check)
+    check.add(f"{letter}3:{letter}{VALIDATED_ROWS + 2}")

@@ -1,0 +1,120 @@
+"""The batch template: headers, question texts, help comments and drop-downs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from kuntaprofiili.answers import coerce_answer
+from kuntaprofiili.cli import app
+from kuntaprofiili.errors import ExitCode
+from kuntaprofiili.i18n import LANGS, message
+from kuntaprofiili.model import DONT_KNOW, Questionnaire
+from kuntaprofiili.template import build_template, is_description_row
+
+MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
+runner = CliRunner()
+
+
+def validations(sheet: openpyxl.worksheet.worksheet.Worksheet) -> dict[str, tuple[str, str | None]]:
+    """Column letter -> (validation type, formula1) of the sheet's data validations."""
+    found = {}
+    for check in sheet.data_validations.dataValidation:
+        for cells in check.sqref.ranges:
+            found[cells.coord.split(":")[0].rstrip("0123456789")] = (check.type, check.formula1)
+    return found
+
+
+def test_xlsx_template_has_headers_texts_comments_and_dropdowns(
+    tmp_path: Path, mini: Questionnaire
+) -> None:
+    out = tmp_path / "t.xlsx"
+    result = runner.invoke(app, ["template", "-o", str(out), "-q", str(MINI), "--lang", "sv"])
+    assert result.exit_code == ExitCode.OK, result.stderr
+    book = openpyxl.load_workbook(out)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert header == ["municipality", "year", *[i.id for i in mini.items]]
+    texts = [c.value for c in sheet[2]]
+    assert texts[0] == message("template.municipality_text", "sv")
+    assert texts[header.index("co2_per_capita")] == "Utsläpp? (t CO2e/inv.)"
+    comment = sheet.cell(1, header.index("climate_plan") + 1).comment
+    assert comment is not None and "ja, delvis, nej" in comment.text
+    checks = validations(sheet)
+    letter = openpyxl.utils.get_column_letter
+    for item in mini.items:
+        kind, formula = checks[letter(header.index(item.id) + 1)]
+        assert kind == ("decimal" if item.numeric else "list")
+        if not item.numeric:
+            assert formula is not None
+            lists = book[formula.split("!")[0]]
+            column = formula.split("$")[1]
+            labels = [c.value for c in lists[column] if c.value is not None]
+            assert labels[: len(item.choices)] == [c.label.sv for c in item.choices]
+    assert book["lists"].sheet_state == "hidden"
+
+
+def test_every_dropdown_answer_is_accepted_by_batch(mini: Questionnaire) -> None:
+    """Whatever the official picks from a drop-down reads back as that answer."""
+    for lang in LANGS:
+        template = build_template(mini, lang)
+        for column in template.columns[2:]:
+            item = mini.item(column.header)
+            for position, label in enumerate(column.choices):
+                expected = (
+                    item.choices[position].code if position < len(item.choices) else DONT_KNOW
+                )
+                assert coerce_answer(item, label) == expected
+
+
+def test_second_header_row_is_recognised_in_every_language(mini: Questionnaire) -> None:
+    for lang in LANGS:
+        assert is_description_row(build_template(mini, lang).columns[0].description)
+    assert not is_description_row("Helsinki")
+
+
+def test_csv_template_for_finnish_excel(tmp_path: Path, mini: Questionnaire) -> None:
+    out = tmp_path / "t.csv"
+    assert (
+        runner.invoke(app, ["template", "-o", str(out), "-q", str(MINI), "--excel-fi"]).exit_code
+        == 0
+    )
+    lines = out.read_bytes().decode("utf-8-sig").splitlines()
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert lines[0].split(";") == ["municipality", "year", *[i.id for i in mini.items]]
+    assert lines[1].startswith(message("template.municipality_text", "fi"))
+
+
+def test_filled_csv_template_scores_without_its_description_row(tmp_path: Path) -> None:
+    template = tmp_path / "t.csv"
+    runner.invoke(app, ["template", "-o", str(template), "-q", str(MINI)])
+    with template.open("a", encoding="utf-8", newline="") as handle:
+        handle.write("Porvoo,2024,,kyllä,4,5,ei,monia,3000,kyllä,ei,90\r\n")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["batch", str(template), "-o", str(out), "-q", str(MINI)])
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("3,Porvoo,638,")
+
+
+@pytest.mark.parametrize("name", ["t.ods", "t.json"])
+def test_template_needs_xlsx_or_csv(tmp_path: Path, name: str) -> None:
+    result = runner.invoke(app, ["template", "-o", str(tmp_path / name), "-q", str(MINI)])
+    assert result.exit_code == ExitCode.ERROR
+    assert not (tmp_path / name).exists()
+
+
+def test_template_is_not_overwritten_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    out.write_bytes(b"mine")
+    assert (
+        runner.invoke(app, ["template", "-o", str(out), "-q", str(MINI)]).exit_code
+        == ExitCode.ERROR
+    )
+    assert out.read_bytes() == b"mine"
+    assert (
+        runner.invoke(app, ["template", "-o", str(out), "-q", str(MINI), "--force"]).exit_code == 0
+    )
+    assert out.read_bytes() != b"mine"
