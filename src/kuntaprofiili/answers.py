@@ -45,6 +45,12 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
+def plain_number(value: float) -> str:
+    """A number as people write it: 1000000 not 1e+06, 2.5 not 2.500000."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def parse_number(text: str) -> float | None:
     """Read '12 345,6', '12345.6' or '-3' as a float; None if it is not a number."""
     cleaned = text.strip().rstrip("%").strip()
@@ -66,7 +72,9 @@ def expected_text(item: Item, lang: str = "en") -> str:
     """What an answer to ``item`` must look like, for error messages."""
     if item.indicator is not None:
         ind = item.indicator
-        text = message("answer.expected_number", lang, min=f"{ind.min:g}", max=f"{ind.max:g}")
+        text = message(
+            "answer.expected_number", lang, min=plain_number(ind.min), max=plain_number(ind.max)
+        )
     else:
         codes = ", ".join(c.code for c in item.choices)
         text = message("answer.expected_choice", lang, codes=codes)

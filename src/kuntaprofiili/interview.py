@@ -14,7 +14,13 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from kuntaprofiili.answers import AnswerValue, applicable_ids, coerce_answer, expected_text
+from kuntaprofiili.answers import (
+    AnswerValue,
+    applicable_ids,
+    coerce_answer,
+    expected_text,
+    plain_number,
+)
 from kuntaprofiili.errors import AnswerError, Interrupted
 from kuntaprofiili.i18n import message
 from kuntaprofiili.model import DONT_KNOW, Item, Questionnaire
@@ -120,8 +126,8 @@ class Interview:
                 self.t(
                     "ui.number_hint",
                     unit=ind.unit.get(self.lang),
-                    min=f"{ind.min:g}",
-                    max=f"{ind.max:g}",
+                    min=plain_number(ind.min),
+                    max=plain_number(ind.max),
                 ),
                 style="dim",
             )
@@ -148,7 +154,7 @@ class Interview:
         choice = item.choice(str(value)) if item.choices else None
         if choice is not None:
             return choice.label.get(self.lang)
-        return f"{value:g}" if isinstance(value, float) else str(value)
+        return plain_number(value) if isinstance(value, float) else str(value)
 
     # -- review ---------------------------------------------------------------------------
 

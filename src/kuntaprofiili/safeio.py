@@ -99,7 +99,7 @@ def atomic_writer(
     except OSError as error:
         raise OutputFileError("error.cannot_write", path=str(path), reason=error.strerror) from None
     tmp = Path(tmp_name)
-    os.chmod(fd, _mode_for(path))  # mkstemp makes 0600; give the file its usual permissions
+    os.chmod(fd, _mode_for(path))  # noqa: PTH101 - by descriptor; mkstemp makes it 0600
     try:
         kwargs: dict[str, Any] = {} if "b" in mode else {"encoding": encoding, "newline": newline}
         with os.fdopen(fd, mode, **kwargs) as handle:

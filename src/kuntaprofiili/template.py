@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kuntaprofiili.answers import fold
+from kuntaprofiili.answers import fold, plain_number
 from kuntaprofiili.export import CSV_FORMATS, CsvDialect, neutralise
 from kuntaprofiili.i18n import LANGS, message
 from kuntaprofiili.model import Item, Questionnaire
@@ -76,7 +76,11 @@ def _item_column(item: Item, lang: str, profile: bool) -> TemplateColumn:
         unit = item.indicator.unit.get(lang)
         low, high = item.indicator.min, item.indicator.max
         allowed = message(
-            "template.allowed_number", lang, min=f"{low:g}", max=f"{high:g}", unit=unit
+            "template.allowed_number",
+            lang,
+            min=plain_number(low),
+            max=plain_number(high),
+            unit=unit,
         )
         description, bounds = f"{text} ({unit})", (low, high)
     else:
@@ -182,8 +186,8 @@ def _validation(sheet: Any, lists: Any, index: int, column: TemplateColumn, lang
         check = DataValidation(
             type="decimal",
             operator="between",
-            formula1=f"{low:g}",
-            formula2=f"{high:g}",
+            formula1=plain_number(low),
+            formula2=plain_number(high),
             allow_blank=True,
         )
     else:

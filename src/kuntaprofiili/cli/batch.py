@@ -77,6 +77,9 @@ def batch(
     measures: Annotated[
         int, typer.Option("--measures", min=0, max=20, help=_("batch.opt.measures"))
     ] = 3,
+    reports: Annotated[
+        Path | None, typer.Option("--reports", help=_("batch_reports.opt"), file_okay=False)
+    ] = None,
     force: ForceOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -96,6 +99,8 @@ def batch(
             raise InputFileError("batch.strict_failed", n=outcome.rows_rejected)
         _write_results(outcome, context, output, lang, excel_fi, force)
         io.err.print(message("batch.wrote", lang, path=str(output)), markup=False)
+        if reports is not None:
+            _write_reports(input_file, outcome, context, reports, io, lang, force)
     if outcome.rows_rejected:
         io.err.print(message("batch.rejected_exit", lang, n=outcome.rows_rejected), markup=False)
         raise typer.Exit(int(ExitCode.ROWS_REJECTED))
@@ -205,6 +210,27 @@ def _write_results(
         from kuntaprofiili.export import write_json
 
         write_json(outcome_json(outcome, context.questionnaire, lang), dest, force)
+
+
+def _write_reports(
+    input_file: Path,
+    outcome: BatchOutcome,
+    context: BatchContext,
+    folder: Path,
+    io: Consoles,
+    lang: str,
+    force: bool,
+) -> None:
+    """One HTML report per scored row (the sheet is read again: scoring let go of its text)."""
+    from kuntaprofiili.advice import load_content
+    from kuntaprofiili.batch_reports import plan_reports, write_reports
+
+    results = outcome.results.to_dict("records")
+    content = load_content()
+    sheet = _read(input_file, io, lang)
+    plans = list(plan_reports(sheet, results, context.questionnaire, content, folder, lang))
+    write_reports(plans, results, content, lang, force)
+    io.err.print(message("batch_reports.wrote", lang, n=len(plans), path=str(folder)), markup=False)
 
 
 # -- what the terminal shows ----------------------------------------------------------------

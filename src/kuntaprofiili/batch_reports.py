@@ -1,0 +1,102 @@
+"""``batch --reports DIR``: one HTML report per scored row of a sheet.
+
+A report needs the whole :class:`Assessment` of a row (answers, scores, type, advice),
+which the column-wise batch engine does not keep per row. So each scored row's cells are
+read again through the same :func:`coerce_answer` and scored through the same
+:func:`build_assessment` as ``assess``; the numbers therefore match the batch results.
+The type's median in the batch results is drawn as the peer outline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kuntaprofiili.advice import Content
+from kuntaprofiili.answers import AnswerSet, AnswerValue, coerce_answer
+from kuntaprofiili.assessment import Assessment, build_assessment
+from kuntaprofiili.batch import find_layout
+from kuntaprofiili.drafts import slug
+from kuntaprofiili.errors import AnswerError
+from kuntaprofiili.html_report import peer_medians, write_html_report
+from kuntaprofiili.model import Questionnaire
+from kuntaprofiili.municipalities import find_municipality, load_municipalities, profile_answers
+from kuntaprofiili.safeio import ensure_writable
+from kuntaprofiili.tabular import Sheet
+
+
+@dataclass(frozen=True, slots=True)
+class RowReport:
+    """Where one row's report goes, and what it shows."""
+
+    dest: Path
+    assessment: Assessment
+
+
+def _row_answers(
+    questionnaire: Questionnaire, cells: Any, items: Mapping[str, int]
+) -> dict[str, AnswerValue]:
+    """The row's valid answers; bad cells were reported and rejected by the batch already."""
+    answers: dict[str, AnswerValue] = {}
+    for item_id, position in items.items():
+        text = cells.iat[position]
+        if text is None or str(text).strip() == "":
+            continue  # blank: unanswered, as in the batch
+        try:
+            answers[item_id] = coerce_answer(questionnaire.item(item_id), text)
+        except AnswerError:
+            continue
+    return answers
+
+
+def _file_name(name: str, year: object, taken: set[str]) -> str:
+    """``espoo-2026.html``; a number is added rather than reuse a name."""
+    base = slug(name) + (f"-{year}" if str(year or "").strip() else "")
+    candidate, counter = f"{base}.html", 2
+    while candidate in taken:
+        candidate, counter = f"{base}-{counter}.html", counter + 1
+    taken.add(candidate)
+    return candidate
+
+
+def plan_reports(
+    sheet: Sheet,
+    results: Sequence[Mapping[str, Any]],
+    questionnaire: Questionnaire,
+    content: Content,
+    folder: Path,
+    lang: str,
+) -> Iterator[RowReport]:
+    """One report per result row, built from the row's cells."""
+    layout = find_layout(sheet, questionnaire, lang)
+    everyone = load_municipalities()
+    taken: set[str] = set()
+    for record in results:
+        cells = sheet.frame.iloc[int(record["row"]) - sheet.first_row]
+        name = str(cells.iat[layout.municipality]).strip()
+        place = find_municipality(name, everyone)
+        answers = _row_answers(questionnaire, cells, layout.items)
+        for key, value in (profile_answers(place) if place else {}).items():
+            answers.setdefault(key, value)
+        shown = place.name(lang) if place else name
+        answer_set = AnswerSet(questionnaire.id, questionnaire.version, answers, shown)
+        year = cells.iat[layout.year] if layout.year is not None else None
+        dest = folder / _file_name(shown, year, taken)
+        yield RowReport(dest, build_assessment(questionnaire, answer_set, content, place))
+
+
+def write_reports(
+    plans: Sequence[RowReport],
+    results: Sequence[Mapping[str, Any]],
+    content: Content,
+    lang: str,
+    force: bool,
+) -> None:
+    """Write every report; all targets are checked before the first is written."""
+    for plan in plans:
+        ensure_writable(plan.dest, force)
+    for plan in plans:
+        peers = peer_medians(results, plan.assessment.classification.primary)
+        write_html_report(plan.assessment, content, lang, plan.dest, force, peers=peers)
