@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -164,6 +163,8 @@ def _read(path: Path, io: Consoles, lang: str) -> Sheet:
 
 def _score(sheet: Sheet, context: BatchContext, io: Consoles, lang: str) -> BatchOutcome:
     """Score with a progress bar on the terminal when the sheet is long."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
     from kuntaprofiili.batch import score_sheet
 
     shown = io.err.is_terminal and sheet.rows >= PROGRESS_FROM_ROWS
