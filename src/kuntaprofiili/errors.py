@@ -76,4 +76,5 @@ class Interrupted(KuntaprofiiliError):  # noqa: N818 - it is an event, not a bug
     def __init__(self, answers: Mapping[str, object], draft: str | None = None) -> None:
         self.answers = dict(answers)
         self.draft = draft
-        super().__init__("error.interrupted", draft=draft or "-")
+        key = "error.interrupted" if draft else "error.interrupted_nothing"
+        super().__init__(key, draft=draft or "-")

@@ -183,7 +183,7 @@ def _interview(
     try:
         answers = interview.run()
     except Interrupted as stop:
-        raise Interrupted(stop.answers, str(draft)) from None
+        raise Interrupted(stop.answers, str(draft) if stop.answers else None) from None
     return AnswerSet(q.id, q.version, answers, municipality), draft
 
 
