@@ -198,3 +198,16 @@ def test_first_question_does_not_import_pandas_or_numpy(tmp_path: Path) -> None:
     )
     assert "Population" in done.stdout or "Väkiluku" in done.stdout or "question 1" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_swedish_majority_municipality_is_served_in_swedish(
+    runner: CliRunner, write_yaml: Callable[..., Path]
+) -> None:
+    path = write_yaml("answers:\n  climate_plan: yes\n")
+    swedish = runner.invoke(app, ["assess", "-a", str(path), "-m", "Närpes"])
+    assert swedish.exit_code == 0, swedish.output
+    assert "Hållbarhetsprofil: Närpes" in swedish.stdout
+    finnish = runner.invoke(app, ["assess", "-a", str(path), "-m", "Närpes", "--lang", "fi"])
+    assert "Kestävyysprofiili: Närpes" in finnish.stdout
+    majority_finnish = runner.invoke(app, ["assess", "-a", str(path), "-m", "Espoo"])
+    assert "Kestävyysprofiili: Espoo" in majority_finnish.stdout

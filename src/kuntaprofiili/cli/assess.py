@@ -14,7 +14,6 @@ from kuntaprofiili.cli._common import (
     Consoles,
     DebugOption,
     ForceOption,
-    LangOption,
     QuestionnaireOption,
     _,
     allow_overwrite,
@@ -46,7 +45,10 @@ def assess(
     municipality: Annotated[
         str | None, typer.Option("--municipality", "-m", help=_("opt.municipality"))
     ] = None,
-    lang: LangOption = Lang.FI,
+    lang: Annotated[
+        Lang | None,
+        typer.Option("--lang", "-l", help=_("opt.lang_assess"), case_sensitive=False),
+    ] = None,
     questionnaire: QuestionnaireOption = None,
     answers: Annotated[
         Path | None, typer.Option("--answers", "-a", help=_("opt.answers"), dir_okay=False)
@@ -69,11 +71,13 @@ def assess(
     """Answer the questionnaire and get scores, the municipality type and advice."""
     io = consoles()
     outputs = Outputs(save, csv, json, excel_fi, force)
-    with handle_errors(io.err, lang, debug):
+    chosen = str(lang or Lang.FI)
+    with handle_errors(io.err, chosen, debug):
+        municipality = municipality or _named_in(resume)
+        place = _find_place(municipality, io, chosen)
+        lang = _language_for(lang, place, io)
         outputs = _check_outputs(outputs, io, lang)
         q = _load_questionnaire(questionnaire)
-        municipality = municipality or _named_in(resume)
-        place = _find_place(municipality, io, lang)
         draft: Path | None = None
         if answers is not None:
             answer_set = _read_answers(answers, q, municipality)
@@ -81,6 +85,19 @@ def assess(
             answer_set, draft = _interview(q, municipality, place, io, lang, outputs, resume)
         override = type_ or _override_in(answer_set)
         _finish(q, answer_set, place, override, io, lang, outputs, draft)
+
+
+SWEDISH_MAJORITY = ("bilingual_swedish_majority", "unilingual_swedish")
+
+
+def _language_for(asked: Lang | None, place: Municipality | None, io: Consoles) -> Lang:
+    """--lang if given; otherwise Swedish for a Swedish-majority municipality, else Finnish."""
+    if asked is not None:
+        return asked
+    if place is not None and place.language_status in SWEDISH_MAJORITY:
+        io.err.print(message("assess.swedish_default", "sv", name=place.name_sv), markup=False)
+        return Lang.SV
+    return Lang.FI
 
 
 def _check_outputs(outputs: Outputs, io: Consoles, lang: str) -> Outputs:
