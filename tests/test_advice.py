@@ -255,6 +255,17 @@ def test_other_questionnaires_match_by_dimension() -> None:
     ]
 
 
+def test_unanswered_items_spread_like_answered_ones() -> None:
+    """A known but unanswered item is a trigger of its own, so its measures spread too."""
+    library = _library(
+        _measure("a1", items=["p"]), _measure("a2", items=["p"]), _measure("b1", items=["q"])
+    )
+    scores = _scores({ECO: 40.0})
+    known = suggest_measures(library, scores, [SMALL], known_items=frozenset({"p", "q"}))
+    assert [(s.measure.id, s.item_id) for s in known] == [("a1", "p"), ("b1", "q"), ("a2", "p")]
+    assert _ids(suggest_measures(library, scores, [SMALL])) == ["a1", "a2", "b1"]
+
+
 def test_multi_dimension_measure_answers_its_weakest_dimension() -> None:
     library = _library(_measure("both", dimensions=["ecological", "economic"]))
     suggestion = suggest_measures(library, _scores({ECO: 70.0, ECON: 25.0}), [SMALL])[0]

@@ -6,6 +6,7 @@ import hashlib
 import json
 import random
 import shutil
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -221,6 +222,41 @@ def test_every_problem_is_reported_with_excel_row_numbers(tmp_path: Path) -> Non
     assert "the same municipality (and year) as row 2" in set(errors["problem"])
     assert list(pd.read_csv(out)["row"]) == [2, 7]  # Utopia: unknown, scored on its own facts
     assert "perhaps" in result.stderr and "Atlantis" in result.stderr
+
+
+@pytest.mark.parametrize("first_row_long", [True, False], ids=["first-row", "later-row"])
+def test_row_with_more_cells_than_columns_is_rejected(tmp_path: Path, first_row_long: bool) -> None:
+    """Extra cells are a row problem, never dropped unseen; pandas' warning stays inside."""
+    long_row = "Oulu;5000;ei;kyllä;12"
+    rows = ["Kemi;;kyllä", "Pori;;ei;;", '"Lahti";"7000";"yes"']
+    rows.insert(0 if first_row_long else 2, long_row)
+    source = tmp_path / "in.csv"
+    text = "municipality;population;climate_plan\n" + "\n".join(rows) + "\n"
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = runner.invoke(
+            app, ["batch", str(source), "-o", str(out), "-q", str(MINI), "-l", "en"]
+        )
+    assert result.exit_code == ExitCode.ROWS_REJECTED, result.stderr
+    assert not [w for w in caught if issubclass(w.category, pd.errors.ParserWarning)]
+    assert "Warning" not in result.stderr
+    errors = pd.read_csv(tmp_path / "out.errors.csv", dtype=str, keep_default_na=False)
+    long_at = 2 if first_row_long else 4
+    assert errors[errors["row"] != "1"].to_dict("records") == [
+        {
+            "row": str(long_at),
+            "column": "",
+            "value": "kyllä;12",
+            "problem": "more cells than columns",
+            "expected": "at most 3 cells, one under each header; "
+            "a value containing the separator in quotes",
+            "severity": "error: row rejected",
+        }
+    ]
+    scored = pd.read_csv(out)
+    assert sorted(scored["row"]) == sorted({2, 3, 4, 5} - {long_at})  # "Pori;;ei;;" passes
 
 
 def test_strict_writes_no_results(tmp_path: Path) -> None:

@@ -46,12 +46,17 @@ def _espoo_answers(q: Questionnaire) -> AnswerSet:
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("fi", ["Kestävyysprofiili: Espoo", "suuri kaupunki", "Ehdotetut toimenpiteet", "keltainen"]),
+        (
+            "fi",
+            ["Kestävyysprofiili: Espoo", "suuri kaupunki", "Ehdotetut toimenpiteet", "keltainen"],
+        ),
         ("sv", ["Hållbarhetsprofil: Espoo", "stor stad", "Föreslagna åtgärder", "gul"]),
         ("en", ["Sustainability profile: Espoo", "large city", "Suggested measures", "yellow"]),
     ],
 )
-def test_report_fits_80_columns_without_colour(default_q: Questionnaire, lang: str, words: list[str]) -> None:
+def test_report_fits_80_columns_without_colour(
+    default_q: Questionnaire, lang: str, words: list[str]
+) -> None:
     espoo = find_municipality("Espoo", load_municipalities())
     content = load_content()
     result = build_assessment(default_q, _espoo_answers(default_q), content, espoo)

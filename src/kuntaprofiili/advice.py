@@ -5,25 +5,8 @@ the file boundary, with frozen pydantic models (:func:`load_content`, the only f
 here that reads files). :func:`suggest_measures` is pure: it ranks the measures that
 suit a municipality against its :class:`~kuntaprofiili.scoring.Scores`.
 
-How measures are ranked:
-
-- A measure *suits* a municipality when it lists any of the municipality's types, so a
-  small bilingual municipality also gets the measures written for bilingual ones.
-- Its *need* is the score of the weakest answered item it improves: a measure tagged
-  with an item that scored 20 ranks above one whose items scored 60. When none of its
-  items has an answer (skipped, "don't know", or a questionnaire that does not ask
-  them) the measure falls back to the score of its weakest dimension.
-- A dimension without a score (coverage under 2/3) counts as ``UNKNOWN_SCORE``, the
-  middle of the scale: nothing shows it is weak or strong, so its measures come after
-  clearly weak areas and before strong ones, and their reason asks for the missing
-  answers instead of claiming a weakness.
-- A measure whose items were all answered at 100 is already in place; it is left out.
-- Ties, in order: a trigger (item or dimension) not yet used by a better-ranked
-  measure, so that five suggestions do not all answer one question; the weaker
-  dimension; a measure written for that item (listed earlier in its ``items``) over
-  one that helps it on the side; the smaller effort; a measure for the primary type
-  (``types[0]``); a more targeted measure (fewer types); and last the id, so the
-  order is total.
+The ranking rules (which measures suit, need, ties) are in :mod:`kuntaprofiili.ranking`,
+which ``batch`` uses too, so one assessment and a sheet of a million rank alike.
 """
 
 from __future__ import annotations
@@ -36,22 +19,26 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
+import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
 from kuntaprofiili.errors import InputFileError
 from kuntaprofiili.i18n import LANGS, message
 from kuntaprofiili.model import Dimension, Identifier, MunicipalityType, Text
+from kuntaprofiili.ranking import (
+    RankedItem,
+    one_row,
+    rank_measures,
+    unanswered_item,
+)
 from kuntaprofiili.resources import data_file
 from kuntaprofiili.safeio import read_yaml
-from kuntaprofiili.scoring import ItemScore, Scores
+from kuntaprofiili.scoring import Scores
 
-UNKNOWN_SCORE = 50.0  # what a dimension without a score counts as when ranking
-DONE_SCORE = 100.0  # an item at this score needs no measure
 MAX_CONTENT_BYTES = 2_000_000
 TYPES_FILE = "types.yaml"
 MEASURES_FILE = "measures.yaml"
-_DIMENSION_ORDER = {dimension: index for index, dimension in enumerate(Dimension)}
 
 
 # -- the content files ----------------------------------------------------------------
@@ -285,47 +272,6 @@ class Suggestion:
         return message("advice.reason.dimension", lang, dimension=dimension, score=score)
 
 
-@dataclass(frozen=True, slots=True)
-class _ScoreView:
-    """The parts of :class:`Scores` the ranking looks up, indexed once."""
-
-    items: Mapping[str, ItemScore]
-    dimensions: Mapping[Dimension, float | None]
-    known: frozenset[str]
-
-    @classmethod
-    def of(cls, scores: Scores, known_items: frozenset[str] | None) -> _ScoreView:
-        items = {i.item_id: i for i in scores.items}
-        dimensions = {d.dimension: d.score for d in scores.dimensions}
-        return cls(items, dimensions, known_items or frozenset())
-
-    def need(self, dimension: Dimension) -> float:
-        """A dimension's score for ranking; one without a score sits mid-scale."""
-        score = self.dimensions.get(dimension)
-        return UNKNOWN_SCORE if score is None else score
-
-    def done(self, measure: Measure) -> bool:
-        """Every item of the measure answered at the top of the scale: nothing to add."""
-        return bool(measure.items) and all(
-            i in self.items and self.items[i].score >= DONE_SCORE for i in measure.items
-        )
-
-
-# need, dimension need, trigger's place in the measure's items, effort,
-# primary type (0) or not (1), number of types, id
-_Key = tuple[float, float, int, int, int, int, str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Ranked:
-    key: _Key
-    suggestion: Suggestion
-
-    @property
-    def trigger(self) -> tuple[str | None, Dimension]:
-        return self.suggestion.item_id, self.suggestion.dimension
-
-
 def suggest_measures(
     content: Content,
     scores: Scores,
@@ -351,58 +297,27 @@ def suggest_measures(
         raise ValueError("suggest_measures needs at least one municipality type")
     if count < 0:
         raise ValueError(f"count must not be negative, got {count}")
-    view = _ScoreView.of(scores, known_items)
-    ranked = [
-        _rank(measure, view, types)
-        for measure in content.measures
-        if measure.suits(types) and not view.done(measure)
-    ]
-    return tuple(r.suggestion for r in _spread(ranked)[:count])
-
-
-def _rank(measure: Measure, view: _ScoreView, types: Sequence[MunicipalityType]) -> _Ranked:
-    """The measure's trigger and its sort key (lower ranks higher)."""
-    suggestion = _trigger(measure, view)
-    dimension_need = view.need(suggestion.dimension)
-    need = dimension_need if suggestion.item_score is None else suggestion.item_score
-    answered = suggestion.item_id if suggestion.item_score is not None else None
-    direct = 0 if answered is None else measure.items.index(answered)
-    primary = 0 if types[0] in measure.types else 1
-    key = (
-        need,
-        dimension_need,
-        direct,
-        measure.effort.rank,
-        primary,
-        len(measure.types),
-        measure.id,
+    known = known_items or frozenset()
+    table, items = one_row(scores)
+    one_group = (np.zeros(1, dtype=np.intp), [tuple(types)])
+    ranking = rank_measures(content.measures, items, table, one_group, count, known)
+    picked = [int(j) for j in ranking.measures[0] if j >= 0]
+    return tuple(
+        _suggestion(content.measures[j], ranking.trigger(0, slot), scores, known)
+        for slot, j in enumerate(picked)
     )
-    return _Ranked(key, suggestion)
 
 
-def _trigger(measure: Measure, view: _ScoreView) -> Suggestion:
-    """What makes the measure needed: its weakest answered item, else its weakest dimension."""
-    answered = [view.items[i] for i in measure.items if i in view.items]
-    if answered:
-        weakest = min(answered, key=lambda s: (s.score, -s.weight))
-        dimension_score = view.dimensions.get(weakest.dimension)
-        return Suggestion(
-            measure, weakest.dimension, dimension_score, weakest.item_id, weakest.score
-        )
-    dimension = min(measure.dimensions, key=lambda d: (view.need(d), _DIMENSION_ORDER[d]))
-    unanswered = next((i for i in measure.items if i in view.known), None)
-    return Suggestion(measure, dimension, view.dimensions.get(dimension), unanswered)
-
-
-def _spread(ranked: Sequence[_Ranked]) -> list[_Ranked]:
-    """Sort by need; among equal needs, a trigger not yet used goes first.
-
-    Yes/partly/no answers give many equal scores: without this, five suggestions could
-    all answer the same question.
-    """
-    uses: Counter[tuple[str | None, Dimension]] = Counter()
-    keyed: list[tuple[tuple[float, int, _Key], _Ranked]] = []
-    for entry in sorted(ranked, key=lambda r: r.key):
-        keyed.append(((entry.key[0], uses[entry.trigger], entry.key), entry))
-        uses[entry.trigger] += 1
-    return [entry for _, entry in sorted(keyed, key=lambda pair: pair[0])]
+def _suggestion(
+    measure: Measure,
+    trigger: tuple[RankedItem | None, Dimension],
+    scores: Scores,
+    known: frozenset[str],
+) -> Suggestion:
+    """The pick with the result behind it, as the reason will name it."""
+    item, dimension = trigger
+    dimension_score = next((d.score for d in scores.dimensions if d.dimension == dimension), None)
+    if item is None:
+        return Suggestion(measure, dimension, dimension_score, unanswered_item(measure, known))
+    item_score = {s.item_id: s.score for s in scores.items}[item.id]
+    return Suggestion(measure, dimension, dimension_score, item.id, item_score)

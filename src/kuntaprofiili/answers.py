@@ -36,7 +36,7 @@ DONT_KNOW_WORDS = frozenset(
         "-",
     }
 )
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}([ \u00a0\u202f]\d{3})+|\d+)([.,]\d+)?$")
+NUMBER_PATTERN = re.compile(r"^[+-]?(\d{1,3}([ \u00a0\u202f]\d{3})+|\d+)([.,]\d+)?$")
 
 
 def fold(text: str) -> str:
@@ -54,7 +54,7 @@ def plain_number(value: float) -> str:
 def parse_number(text: str) -> float | None:
     """Read '12 345,6', '12345.6' or '-3' as a float; None if it is not a number."""
     cleaned = text.strip().rstrip("%").strip()
-    if not _NUMBER.match(cleaned):
+    if not NUMBER_PATTERN.match(cleaned):
         return None
     return float(re.sub(r"[ \u00a0\u202f]", "", cleaned).replace(",", "."))
 

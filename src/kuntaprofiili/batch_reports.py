@@ -63,7 +63,7 @@ def _file_name(name: str, year: object, taken: set[str]) -> str:
 
 def plan_reports(
     sheet: Sheet,
-    results: Sequence[Mapping[str, Any]],
+    results: Sequence[Mapping[Any, Any]],
     questionnaire: Questionnaire,
     content: Content,
     folder: Path,
@@ -89,7 +89,7 @@ def plan_reports(
 
 def write_reports(
     plans: Sequence[RowReport],
-    results: Sequence[Mapping[str, Any]],
+    results: Sequence[Mapping[Any, Any]],
     content: Content,
     lang: str,
     force: bool,

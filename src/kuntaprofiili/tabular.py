@@ -1,34 +1,42 @@
-"""Spreadsheets in and out: CSV and XLSX as people make them, every cell read as text.
+"""Spreadsheets in: CSV and XLSX as people make them, every cell read as text.
 
 Reading guesses nothing about values (``dtype=str``, no NA words): deciding what a cell
 means is ``batch``'s job, through the same rules as every other answer. What this module
 does guess is the file's form, the way Finnish Excel writes it: the separator (``;`` or
-``,``), the encoding (UTF-8 with or without BOM, else Windows-1252). Limits on size, rows
+``,``), the encoding (UTF-8 with or without BOM, else Windows-1252). A CSV row with more
+cells than the header is kept to the header's columns and its extra cells are handed on
+(``Sheet.extra_cells``) to be reported, never dropped unseen. Limits on size, rows
 and columns are checked before anything is read whole, and an XLSX's unpacked size before
-it is opened, so a wrong or hostile file costs little. Writers go through ``safeio``: a
-temporary file renamed into place, text cells neutralised against formula injection.
+it is opened, so a wrong or hostile file costs little. The writers live in
+``sheet_writers`` and are importable from here too.
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
 import re
+import warnings
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
 import pandas as pd
 
 from kuntaprofiili.answers import fold
-from kuntaprofiili.errors import InputFileError, OutputFileError
-from kuntaprofiili.export import CSV_FORMATS, CsvDialect, CsvFormat, format_cell, neutralise
-from kuntaprofiili.safeio import check_size, ensure_writable, write_atomic
+from kuntaprofiili.errors import InputFileError
+from kuntaprofiili.safeio import check_size
+from kuntaprofiili.sheet_writers import EXCEL_MAX_ROWS as EXCEL_MAX_ROWS
+from kuntaprofiili.sheet_writers import csv_columns as csv_columns
+from kuntaprofiili.sheet_writers import neutralise_frame as neutralise_frame
+from kuntaprofiili.sheet_writers import output_format as output_format
+from kuntaprofiili.sheet_writers import write_frame_csv as write_frame_csv
+from kuntaprofiili.sheet_writers import write_frames_xlsx as write_frames_xlsx
 from kuntaprofiili.template import MUNICIPALITY_HEADERS, is_description_row
 
 MAX_CSV_BYTES = 1 << 30  # a million rows of the bundled questionnaire are ~450 MB
@@ -36,12 +44,19 @@ MAX_XLSX_BYTES = 200 << 20
 MAX_XLSX_UNPACKED = 2 << 30  # refuses zip bombs before openpyxl opens the file
 MAX_ROWS = 2_000_000
 MAX_COLUMNS = 1_000
-EXCEL_MAX_ROWS = 1_048_576  # header included
 SAMPLE_BYTES = 1 << 16
-WRITE_BLOCK = 50_000  # rows formatted and joined at a time
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 _QUOTED = re.compile(r'"[^"]*"')
+_TOO_MANY_FIELDS = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraCells:
+    """A CSV row with more cells than the header has columns."""
+
+    row: int  # the row number Excel shows
+    text: str  # the cells past the last column, joined by the file's separator
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +71,7 @@ class Sheet:
     frame: pd.DataFrame
     source: str
     first_row: int = 2
+    extra_cells: tuple[ExtraCells, ...] = ()  # CSV rows longer than the header
 
     @property
     def rows(self) -> int:
@@ -80,9 +96,9 @@ def read_sheet(path: Path) -> Sheet:
     that rows keep the numbers Excel shows.
     """
     kind = sheet_format(path)
-    header, frame, first_row = _read_csv(path) if kind == "csv" else _read_xlsx(path)
+    header, frame, first_row, extra = _read_csv(path) if kind == "csv" else _read_xlsx(path)
     header = [h.strip() for h in header]
-    return Sheet(tuple(header), _without_trailing_blanks(frame), str(path), first_row)
+    return Sheet(tuple(header), _without_trailing_blanks(frame), str(path), first_row, extra)
 
 
 def header_rows(header: Sequence[str], under: Sequence[str]) -> int:
@@ -96,7 +112,10 @@ def header_rows(header: Sequence[str], under: Sequence[str]) -> int:
 # -- CSV ------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame, int]:
+_Read = tuple[list[str], pd.DataFrame, int, tuple[ExtraCells, ...]]
+
+
+def _read_csv(path: Path) -> _Read:
     check_size(path, MAX_CSV_BYTES, "CSV")
     with path.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
@@ -138,7 +157,7 @@ def _first_line(sample: bytes, encoding: str) -> str:
     return text.split("\n", 1)[0]
 
 
-def _parse_csv(path: Path, encoding: str, separator: str) -> tuple[list[str], pd.DataFrame, int]:
+def _parse_csv(path: Path, encoding: str, separator: str) -> _Read:
     options: dict[str, Any] = {
         "sep": separator,
         "header": None,
@@ -150,19 +169,76 @@ def _parse_csv(path: Path, encoding: str, separator: str) -> tuple[list[str], pd
         "encoding_errors": "strict" if encoding.startswith("utf") else "replace",
     }
     try:
-        head = pd.read_csv(path, nrows=2, **options)
-        header = [str(h) for h in head.iloc[0]] if len(head) else []
+        header, under = _csv_head(path, options)
         _check_columns(path, len(header))
-        skip = header_rows(header, [str(c) for c in head.iloc[1]] if len(head) > 1 else [])
-        frame = pd.read_csv(
-            path, skiprows=skip, names=range(len(header)), nrows=MAX_ROWS + 1, **options
-        )
+        skip = header_rows(header, under)
+        frame, extra = _read_body(path, options, skip, len(header))
     except pd.errors.EmptyDataError:
         raise InputFileError("batch.empty_input", path=str(path)) from None
-    except pd.errors.ParserError as error:
+    except (pd.errors.ParserError, csv.Error) as error:
         raise InputFileError("batch.bad_csv", path=str(path), problem=str(error).strip()) from None
     _check_rows(path, len(frame))
-    return header, frame, skip + 1
+    return header, frame, skip + 1, extra
+
+
+def _csv_head(path: Path, options: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """The header and the row under it, through the csv module: pandas' reader would stop
+    at a longer row further down."""
+    with _open_csv(path, options) as handle:
+        head = list(islice(csv.reader(handle, delimiter=options["sep"]), 2)) + [[], []]
+    return head[0], head[1]
+
+
+def _open_csv(path: Path, options: Mapping[str, Any]) -> IO[str]:
+    errors = options["encoding_errors"]
+    return path.open(encoding=options["encoding"], errors=errors, newline="")
+
+
+def _read_body(
+    path: Path, options: Mapping[str, Any], skip: int, width: int
+) -> tuple[pd.DataFrame, tuple[ExtraCells, ...]]:
+    """The data rows, ``width`` cells each; longer rows are found, not cut silently.
+
+    pandas warns about a longer first row and stops at a longer later one; only then is
+    the file read again without the extra cells and scanned for the long rows, so an
+    ordinary file is read once.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return _read_frame(path, options, skip, width), ()
+    except pd.errors.ParserWarning:
+        pass
+    except pd.errors.ParserError as error:
+        if not _TOO_MANY_FIELDS.search(str(error)):
+            raise
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        frame = _read_frame(path, options, skip, width, usecols=range(width))
+    return frame, _extra_cells(path, options, skip, width)
+
+
+def _read_frame(
+    path: Path, options: Mapping[str, Any], skip: int, width: int, **more: Any
+) -> pd.DataFrame:
+    frame: pd.DataFrame = pd.read_csv(
+        path, skiprows=skip, names=range(width), nrows=MAX_ROWS + 1, **options, **more
+    )
+    return frame
+
+
+def _extra_cells(
+    path: Path, options: Mapping[str, Any], skip: int, width: int
+) -> tuple[ExtraCells, ...]:
+    """The data rows with something past the last column; empty extra cells (a trailing
+    separator) carry nothing and pass."""
+    with _open_csv(path, options) as handle:
+        records = islice(csv.reader(handle, delimiter=options["sep"]), skip + MAX_ROWS + 1)
+        return tuple(
+            ExtraCells(number, options["sep"].join(record[width:]))
+            for number, record in enumerate(records, start=1)
+            if number > skip and any(cell.strip() for cell in record[width:])
+        )
 
 
 def _check_columns(path: Path, count: int) -> None:
@@ -182,7 +258,7 @@ def _check_rows(path: Path, count: int | None) -> None:
 # -- XLSX -----------------------------------------------------------------------------
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame, int]:
+def _read_xlsx(path: Path) -> _Read:
     check_size(path, MAX_XLSX_BYTES, "XLSX")
     _check_unpacked_size(path)
     try:
@@ -258,7 +334,7 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _rows_to_frame(path: Path, rows: list[list[str]]) -> tuple[list[str], pd.DataFrame, int]:
+def _rows_to_frame(path: Path, rows: list[list[str]]) -> _Read:
     if not rows:
         raise InputFileError("batch.empty_input", path=str(path))
     _check_rows(path, len(rows) - 1)
@@ -269,7 +345,7 @@ def _rows_to_frame(path: Path, rows: list[list[str]]) -> tuple[list[str], pd.Dat
     padded = [row[:width] + [""] * (width - len(row)) for row in rows]
     skip = header_rows(padded[0], padded[1] if len(padded) > 1 else [])
     frame = pd.DataFrame(padded[skip:], columns=range(width), dtype=str)
-    return padded[0], frame, skip + 1
+    return padded[0], frame, skip + 1, ()  # cells past the header: an unnamed column
 
 
 def _without_trailing_blanks(frame: pd.DataFrame) -> pd.DataFrame:
@@ -278,114 +354,3 @@ def _without_trailing_blanks(frame: pd.DataFrame) -> pd.DataFrame:
     while end > 0 and all(not str(v).strip() for v in frame.iloc[end - 1]):
         end -= 1
     return frame.iloc[:end] if end < len(frame) else frame
-
-
-# -- writing --------------------------------------------------------------------------
-
-
-def output_format(path: Path) -> str:
-    """'csv', 'xlsx' or 'json' by the output's extension; OutputFileError otherwise."""
-    suffix = path.suffix.lower()
-    formats = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
-    if suffix not in formats:
-        raise OutputFileError("batch.bad_output_format", path=str(path), suffix=suffix or "-")
-    return formats[suffix]
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells and headers made safe for Excel; numbers stay numbers.
-
-    Each distinct text is neutralised once, so a million rows cost one hash per cell.
-    """
-    out = frame.copy()
-    for column in frame.columns:
-        values = frame[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            safe = pd.Index([neutralise(str(u)) for u in uniques], dtype=object)
-            out[column] = pd.Series(
-                safe.take(codes, allow_fill=True), index=frame.index, dtype=object
-            )
-    out.columns = [neutralise(str(c)) for c in frame.columns]
-    return out
-
-
-def csv_columns(frame: pd.DataFrame, fmt: CsvFormat) -> list[list[str]]:
-    """Every cell as ``export.format_cell`` writes it (the assess CSV's formatting), quoted
-    where the CSV needs it, column by column.
-
-    Whole numbers are converted in one go; any other column is formatted once per
-    distinct value and spread back with a take (a million scores rounded to one
-    decimal have a thousand distinct values).
-    """
-    columns = []
-    for name in frame.columns:
-        values = frame[name]
-        if pd.api.types.is_integer_dtype(values.dtype):
-            texts = values.astype(str).to_numpy(dtype=object)
-            if values.hasnans:
-                texts[values.isna().to_numpy()] = ""
-        else:
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            cells = [_quoted(format_cell(_plain(u), fmt.decimal), fmt.delimiter) for u in uniques]
-            texts = np.array([*cells, ""], dtype=object)[codes]  # code -1 (missing): ""
-        columns.append(texts.tolist())
-    return columns
-
-
-def _plain(value: object) -> object:
-    """numpy scalars as Python values, so that format_cell knows them."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _quoted(text: str, delimiter: str) -> str:
-    """A cell as csv.QUOTE_MINIMAL writes it."""
-    if delimiter in text or '"' in text or "\n" in text or "\r" in text:
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def write_frame_csv(
-    frame: pd.DataFrame, dest: Path, dialect: CsvDialect, force: bool = False
-) -> None:
-    """Write a table as CSV in ``dialect``, atomically; empty cells for missing values.
-
-    Rows are joined in blocks rather than through csv.writer: the cells are already
-    formatted and quoted, and joining is several times faster.
-    """
-    ensure_writable(dest, force)
-    fmt = CSV_FORMATS[dialect]
-    header = [_quoted(neutralise(str(name)), fmt.delimiter) for name in frame.columns]
-
-    def write(handle: IO[Any]) -> None:
-        handle.write(fmt.delimiter.join(header) + "\r\n")
-        for start in range(0, len(frame), WRITE_BLOCK):  # bounded memory for a million rows
-            columns = csv_columns(frame.iloc[start : start + WRITE_BLOCK], fmt)
-            handle.write(
-                "".join(fmt.delimiter.join(row) + "\r\n" for row in zip(*columns, strict=True))
-            )
-
-    write_atomic(dest, write, encoding=fmt.encoding, newline="")
-
-
-def write_frames_xlsx(
-    sheets: Sequence[tuple[str, pd.DataFrame]], dest: Path, force: bool = False
-) -> None:
-    """Write tables as the sheets of one workbook, atomically; numbers stay numbers."""
-    ensure_writable(dest, force)
-    too_long = [len(frame) for _, frame in sheets if len(frame) >= EXCEL_MAX_ROWS]
-    if too_long:
-        raise OutputFileError("batch.too_many_rows_for_xlsx", path=str(dest), rows=too_long[0])
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    for title, frame in sheets:
-        _append_frame(book.create_sheet(title=title[:31]), neutralise_frame(frame))
-    write_atomic(dest, book.save, binary=True)
-
-
-def _append_frame(sheet: Any, frame: pd.DataFrame) -> None:
-    sheet.append(list(frame.columns))
-    plain = frame.astype(object).where(frame.notna(), None)
-    for row in plain.itertuples(index=False, name=None):
-        sheet.append(row)

@@ -139,8 +139,8 @@ def _workbook(template: Template) -> Any:
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = template.sheet_title
+    sheet = book.create_sheet(template.sheet_title, 0)
+    book.remove(book.worksheets[1])  # the empty default sheet
     lists = book.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
     for index, column in enumerate(template.columns, start=1):

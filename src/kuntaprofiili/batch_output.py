@@ -1,0 +1,152 @@
+"""What ``batch`` writes: the results table, the summary by type, the problems, the JSON.
+
+Built from columns at once, never row by row: bands through one lookup, ranks and
+percentiles through pandas' grouped ranking. Numbers are rounded here, for people; the
+unrounded scores stay in ``BatchOutcome.table``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from kuntaprofiili.i18n import message
+from kuntaprofiili.model import Dimension, MunicipalityType, Questionnaire
+from kuntaprofiili.scoring import BAND_LIMITS, Band, BoolArray, FloatArray, ScoreTable
+from kuntaprofiili.sheet_columns import IntArray, RowError
+from kuntaprofiili.sheet_places import ObjectArray
+
+if TYPE_CHECKING:
+    from kuntaprofiili.batch import BatchOutcome
+    from kuntaprofiili.sheet_rows import Cells
+
+SCORE_COLUMNS = tuple(f"{d}_score" for d in Dimension) + ("overall",)
+
+
+def results_frame(
+    cells: Cells,
+    keep: BoolArray,
+    table: ScoreTable,
+    classes: tuple[IntArray, Sequence[tuple[MunicipalityType, ...]]],
+    measures: tuple[ObjectArray, ObjectArray],
+    with_year: bool,
+) -> pd.DataFrame:
+    """The output table: one row per scored municipality, numbers rounded for people.
+
+    ``classes`` is each row's number into the distinct tuples of types, and those tuples;
+    ``measures`` each row's suggested measures' ids and titles as text.
+    """
+    group, types = classes
+    data: dict[str, Any] = {
+        "row": cells.rows[keep],
+        "municipality": cells.places.names[keep],
+        "municipality_code": cells.places.codes[keep],
+    }
+    if with_year and cells.years is not None:
+        data["year"] = pd.Series(cells.years[keep]).astype("Int64").array
+    data["primary_type"] = np.array([t[0].value for t in types], dtype=object)[group]
+    data["types"] = np.array([" ".join(t) for t in types], dtype=object)[group]
+    for dimension in Dimension:
+        data[f"{dimension}_score"] = table.dimensions[dimension].round(1)
+        data[f"{dimension}_coverage"] = table.coverage[dimension].round(3)
+        data[f"{dimension}_band"] = bands(table.dimensions[dimension])
+    data["overall"] = table.overall.round(1)
+    data["overall_band"] = bands(table.overall)
+    frame = pd.DataFrame(data)
+    frame = frame.assign(**peer_ranks(table.overall, frame["primary_type"]))
+    ids, titles = measures
+    if len(ids) and ids.any():
+        frame["measures"] = ids  # as in assess's CSV
+        frame["measure_titles"] = titles
+    return frame
+
+
+def bands(scores: FloatArray) -> ObjectArray:
+    """``scoring.band_of`` for a whole column (None where there is no score)."""
+    low, high = BAND_LIMITS
+    names = np.array([Band.RED.value, Band.YELLOW.value, Band.GREEN.value, None], dtype=object)
+    level = (scores >= low).astype(np.intp) + (scores >= high)
+    return names[np.where(np.isnan(scores), 3, level)]
+
+
+def peer_ranks(overall: FloatArray, types: pd.Series) -> dict[str, pd.Series]:
+    """Rank (1 = best overall score) and percentile among all rows and within the type.
+
+    The percentile is the share of compared rows scoring the same or lower, so the
+    best row has 100. Rows without an overall score are not ranked.
+    """
+    scores = pd.Series(overall, index=types.index)
+    by_type = scores.groupby(types.to_numpy())
+    return {
+        "rank_in_type": by_type.rank(ascending=False, method="min").astype("Int64"),
+        "percentile_in_type": (by_type.rank(method="max", pct=True) * 100).round(1),
+        "rank_overall": scores.rank(ascending=False, method="min").astype("Int64"),
+        "percentile_overall": (scores.rank(method="max", pct=True) * 100).round(1),
+    }
+
+
+def summarise(results: pd.DataFrame) -> pd.DataFrame:
+    """Count, mean and median of every dimension's score, by primary type and for all."""
+    types = results["primary_type"]
+    order = [t.value for t in MunicipalityType if t.value in set(types.unique())]
+    scores = results[list(SCORE_COLUMNS)]
+    by_type = scores.groupby(types.to_numpy()).agg(["mean", "median"]).reindex(order)
+    whole = pd.DataFrame([scores.agg(["mean", "median"]).unstack()], index=["all"])
+    stats = pd.concat([by_type, whole])
+    stats.columns = [f"{str(pair[0]).removesuffix('_score')}_{pair[1]}" for pair in stats.columns]
+    counts = types.value_counts().reindex(order).tolist() + [len(results)]
+    stats.insert(0, "count", counts)
+    summary: pd.DataFrame = stats.round(1).rename_axis("type").reset_index()
+    return summary
+
+
+def problems_frame(problems: Sequence[RowError], lang: str) -> pd.DataFrame:
+    """The errors file: one line per problem, in sheet order."""
+    kinds = {
+        True: message("batch.severity.error", lang),
+        False: message("batch.severity.notice", lang),
+    }
+    return pd.DataFrame(
+        {
+            "row": [p.row for p in problems],
+            "column": [p.column for p in problems],
+            "value": [p.value for p in problems],
+            "problem": [p.problem for p in problems],
+            "expected": [p.expected for p in problems],
+            "severity": [kinds[p.rejects] for p in problems],
+        },
+        columns=["row", "column", "value", "problem", "expected", "severity"],
+    )
+
+
+def outcome_json(outcome: BatchOutcome, questionnaire: Questionnaire, lang: str) -> dict[str, Any]:
+    """The JSON form: results with types and measures as lists, the summary, the problems."""
+    results = _records(
+        outcome.results.drop(columns=["types", "measures", "measure_titles"], errors="ignore")
+    )
+    for record, types, measures in zip(results, outcome.types, outcome.measures, strict=True):
+        record["types"] = [t.value for t in types]
+        record["measures"] = [{"id": i, "title": t} for i, t in measures]
+    return {
+        "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},
+        "rows_read": outcome.rows_read,
+        "rows_rejected": outcome.rows_rejected,
+        "results": results,
+        "summary": _records(outcome.summary),
+        "problems": _records(problems_frame(outcome.problems, lang)),
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts: numpy numbers as Python numbers, missing values as None."""
+    plain = frame.astype(object).where(frame.notna(), None)
+    return [
+        {
+            str(key): value.item() if isinstance(value, np.generic) else value
+            for key, value in row.items()
+        }
+        for row in plain.to_dict("records")
+    ]

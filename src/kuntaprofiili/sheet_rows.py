@@ -1,0 +1,193 @@
+"""A batch sheet read whole: every column encoded, then the problems of whole rows.
+
+Cells are checked column by column (:mod:`kuntaprofiili.sheet_columns`); what is wrong
+with a row as a whole is found here: nothing in it, no municipality, a municipality the
+reference data does not know and no profile facts to classify it by, the same
+municipality (and year) twice, or more cells than the sheet has columns. A known
+municipality's blank profile facts come later from the reference data; an unknown one is
+scored on the facts its row gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from kuntaprofiili.i18n import message
+from kuntaprofiili.municipalities import search_municipalities
+from kuntaprofiili.scoring import BoolArray, FloatArray
+from kuntaprofiili.sheet_columns import (
+    Encoded,
+    IntArray,
+    Layout,
+    RowError,
+    blank_cells,
+    cell_problems,
+    encode_column,
+    read_years,
+)
+from kuntaprofiili.sheet_places import Places, resolve_places
+from kuntaprofiili.tabular import Sheet
+
+if TYPE_CHECKING:
+    from kuntaprofiili.batch import BatchContext
+
+
+@dataclass(frozen=True, slots=True)
+class Cells:
+    """The sheet decoded: answers, municipalities, years, and what is wrong where."""
+
+    rows: IntArray  # Excel row numbers
+    answers: Mapping[str, Encoded]
+    places: Places
+    years: FloatArray | None
+    empty: BoolArray  # nothing in any cell
+    problems: list[RowError]
+
+
+def read_cells(
+    sheet: Sheet, layout: Layout, context: BatchContext, lang: str, step: Callable[[], None]
+) -> Cells:
+    """Encode every column at once and collect every bad cell.
+
+    Consumes the sheet's answer columns: each is dropped from ``sheet.frame`` once
+    encoded, so the text of a million rows is not kept twice.
+    """
+    q, frame = context.questionnaire, sheet.frame
+    rows = sheet.first_row + np.arange(sheet.rows, dtype=np.intp)
+    problems = list(layout.problems)
+    answers: dict[str, Encoded] = {}
+    empty = np.ones(sheet.rows, dtype=bool)
+    for item_id, position in layout.items.items():
+        answers[item_id] = encode_column(q.item(item_id), frame[position])
+        del frame[position]  # the texts are no longer needed: a million rows fit in memory
+        problems += cell_problems(
+            answers[item_id], q.item(item_id), sheet.header[position], rows, lang
+        )
+        empty &= answers[item_id].blank
+        step()
+    places = resolve_places(frame[layout.municipality], context.municipalities, lang)
+    empty &= places.blank
+    for position in layout.unknown:
+        empty &= blank_cells(frame[position])
+    years = None
+    if layout.year is not None:
+        years, bad_years = read_years(frame[layout.year])
+        empty &= blank_cells(frame[layout.year])
+        problems += _flagged(bad_years & ~empty, rows, sheet, layout.year, lang, "bad_year", "year")
+    return Cells(rows, answers, places, years, empty, problems)
+
+
+def _flagged(
+    mask: BoolArray,
+    rows: IntArray,
+    sheet: Sheet,
+    position: int,
+    lang: str,
+    problem: str,
+    expected: str,
+    **params: Any,
+) -> list[RowError]:
+    text = message(f"batch.problem.{problem}", lang, **params)
+    hint = message(f"batch.expected.{expected}", lang, **params)
+    column = sheet.frame[position]
+    return [
+        RowError(int(rows[at]), sheet.header[position], str(column.iat[int(at)]), text, hint)
+        for at in np.flatnonzero(mask)
+    ]
+
+
+def row_problems(
+    cells: Cells, sheet: Sheet, layout: Layout, context: BatchContext, lang: str
+) -> list[RowError]:
+    """Problems of whole rows: empty, no municipality, unknown municipality, duplicates,
+    more cells than columns."""
+    present = ~cells.empty
+    places, rows = cells.places, cells.rows
+    problems = [
+        RowError(
+            int(rows[at]),
+            "",
+            "",
+            message("batch.problem.empty_row", lang),
+            message("batch.expected.skipped", lang),
+            False,
+        )
+        for at in np.flatnonzero(cells.empty)
+    ]
+    where = layout.municipality
+    problems += _flagged(
+        present & places.blank, rows, sheet, where, lang, "no_municipality", "municipality"
+    )
+    problems += _unknown_places(cells, sheet, layout, context, lang)
+    problems += _duplicates(cells, sheet, layout, lang)
+    return problems + _extra_cells(sheet, lang)
+
+
+def _unknown_places(
+    cells: Cells, sheet: Sheet, layout: Layout, context: BatchContext, lang: str
+) -> list[RowError]:
+    """An unknown municipality is scored on the row's own profile facts; without any, rejected.
+
+    The closest names are looked up once per distinct unknown name.
+    """
+    facts = [
+        ~cells.answers[i.id].blank
+        for i in context.questionnaire.profile_items()
+        if i.id in cells.answers
+    ]
+    given = np.logical_or.reduce(facts) if facts else np.zeros(len(cells.rows), dtype=bool)
+    unknown = ~cells.empty & ~cells.places.blank & (cells.places.index < 0) & ~given
+    column = sheet.frame[layout.municipality]
+    text = message("batch.problem.unknown_municipality", lang)
+    hints: dict[str, str] = {}
+    problems = []
+    for at in np.flatnonzero(unknown):
+        name = str(column.iat[int(at)]).strip()
+        if name not in hints:
+            close = search_municipalities(name, context.municipalities, 3)
+            names = ", ".join(m.name(lang) for m in close) or "-"
+            hints[name] = message("batch.expected.unknown_municipality", lang, close=names)
+        problems.append(
+            RowError(
+                int(cells.rows[at]), sheet.header[layout.municipality], name, text, hints[name]
+            )
+        )
+    return problems
+
+
+def _duplicates(cells: Cells, sheet: Sheet, layout: Layout, lang: str) -> list[RowError]:
+    """The second and later rows of one municipality (and year) are rejected."""
+    keys = pd.DataFrame({"place": cells.places.key, "row": cells.rows})
+    keys["year"] = cells.years if cells.years is not None else 0.0
+    keys = keys[~cells.empty & ~cells.places.blank]
+    later = keys.duplicated(["place", "year"], keep="first")
+    if not later.any():
+        return []
+    first = keys.groupby(["place", "year"], dropna=False)["row"].transform("first")
+    column = sheet.frame[layout.municipality]
+    header = sheet.header[layout.municipality]
+    return [
+        RowError(
+            int(row),
+            header,
+            str(column.iat[int(row) - sheet.first_row]),
+            message("batch.problem.duplicate", lang, first=int(first_row)),
+            message("batch.expected.one_row", lang),
+        )
+        for row, first_row in zip(keys["row"][later], first[later], strict=True)
+    ]
+
+
+def _extra_cells(sheet: Sheet, lang: str) -> list[RowError]:
+    """A row longer than the header: its cells have likely shifted (a separator inside an
+    unquoted value), so no cell of it can be trusted and it is rejected."""
+    if not sheet.extra_cells:
+        return []
+    text = message("batch.problem.extra_cells", lang)
+    hint = message("batch.expected.extra_cells", lang, columns=len(sheet.header))
+    return [RowError(extra.row, "", extra.text, text, hint) for extra in sheet.extra_cells]
