@@ -19,14 +19,14 @@ from rich.console import Console
 from rich.text import Text
 
 from kuntaprofiili.errors import ExitCode, KuntaprofiiliError, OutputFileError
-from kuntaprofiili.i18n import Lang, default_lang, message
+from kuntaprofiili.i18n import Lang, default_lang, help_message, message
 
 HELP_LANG = default_lang()
 
 
 def _(key: str, **params: object) -> str:
     """Help text in the language of the environment (KUNTAPROFIILI_LANG or the locale)."""
-    return message(key, HELP_LANG, **params)
+    return help_message(key, HELP_LANG, **params)
 
 
 LangOption = Annotated[Lang, typer.Option("--lang", "-l", help=_("opt.lang"), case_sensitive=False)]
