@@ -15,7 +15,9 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from html import escape
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -433,60 +435,10 @@ def appendix_section(questionnaire: Questionnaire, lang: str) -> str:
 
 # -- the document ---------------------------------------------------------------------
 
-CSS = """
-:root{--red:#b3261e;--yellow:#7a5a00;--green:#1e6b3d;--ink:#1b1b1b;--muted:#555;--line:#c9c9c9;--accent:#1f4e8c}
-*{box-sizing:border-box}
-html{font-family:system-ui,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
-  color:var(--ink);background:#fff;line-height:1.45}
-body{margin:0 auto;max-width:60rem;padding:1.5rem}
-h1{font-size:1.7rem;margin:0 0 .3rem}
-h2{font-size:1.25rem;border-bottom:2px solid var(--accent);padding-bottom:.2rem;margin:2rem 0 .6rem}
-h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
-.meta{color:var(--muted);margin:.1rem 0}
-.charts{display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:center}
-.radar{flex:0 1 27rem;margin:0}
-.radar-chart{width:100%;height:auto;display:block}
-.radar-chart .ring{fill:none;stroke:#9a9a9a;stroke-width:.8}
-.radar-chart .axis{stroke:#7a7a7a;stroke-width:1}
-.radar-chart .ring-label{font-size:10px;fill:var(--muted)}
-.radar-chart .axis-label{font-size:14px;font-weight:600;fill:var(--ink)}
-.radar-chart .axis-score{font-weight:400}
-.radar-municipality{fill:var(--accent);fill-opacity:.28;stroke:var(--accent);stroke-width:2.5}
-.radar-point{fill:var(--accent)}
-.radar-peers{fill:none;stroke:#222;stroke-width:2;stroke-dasharray:6 4}
-.legend{list-style:none;padding:0;margin:.4rem 0 0;font-size:.9rem}
-.key{display:inline-block;width:1.6rem;height:.8rem;margin-right:.4rem;vertical-align:middle}
-.key-municipality{background:rgba(31,78,140,.28);border:2px solid var(--accent)}
-.key-peers{border-top:2px dashed #222;height:0}
-table{border-collapse:collapse}
-.bars th,.bars td{padding:.25rem .5rem;text-align:left;vertical-align:middle}
-.bars .num,.appendix .num{text-align:right;font-variant-numeric:tabular-nums}
-.bar{display:block}
-.bar-peer{stroke:#222;stroke-width:2;stroke-dasharray:3 2}
-.band{font-weight:600}
-.band-red{color:var(--red)}.band-yellow{color:var(--yellow)}.band-green{color:var(--green)}.band-none{color:var(--muted)}
-.overall{font-size:1.1rem;font-weight:600}
-.note,.reason,.measure{color:var(--muted);font-style:italic;margin:.2rem 0 0}
-ol.measures li,ol.lift li{margin-bottom:.7rem}
-li p{margin:.2rem 0}
-.appendix table{width:100%;font-size:.88rem;margin-bottom:.6rem}
-.appendix th,.appendix td{border:1px solid var(--line);padding:.3rem .4rem;vertical-align:top;
-  text-align:left}
-.skip{position:absolute;left:-9999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.3rem}
-footer{margin-top:2.5rem;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line);
-  padding-top:.5rem}
-@page{size:A4;margin:16mm 14mm 18mm}
-@media print{
-html{font-size:10pt}
-body{max-width:none;padding:0}
-.skip{display:none}
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-h2,h3{break-after:avoid;page-break-after:avoid}
-.charts,figure,tr,li{break-inside:avoid;page-break-inside:avoid}
-.radar{flex:0 0 26rem}
-.appendix{break-before:page;page-break-before:always}
-}
-"""
+@cache
+def report_css() -> str:
+    """The stylesheet, kept in report.css beside this module and inlined into every report."""
+    return files("kuntaprofiili").joinpath("report.css").read_text(encoding="utf-8")
 
 
 def _header(assessment: Assessment, lang: str) -> str:
@@ -539,7 +491,7 @@ def render_html(
     return (
         f'<!DOCTYPE html>\n<html lang="{_e(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{CSS}</style></head>\n<body>{body}</body></html>\n"
+        f"<title>{_e(title)}</title><style>{report_css()}</style></head>\n<body>{body}</body></html>\n"
     )
 
 
