@@ -93,6 +93,9 @@ def test_csv_export_plain_and_finnish_excel(
     assert row["ecological_score"] == "75" and row["ecological_coverage"] == "1"
     assert row["overall"] == "57.5"
     assert row["answer_loan_per_capita"] == "4500"
+    assert len(row["measures"].split()) == 5
+    assert row["measure_titles"].count(" | ") == 4
+    assert row["vision"] and row["state_measures"]
     raw = excel.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM so Excel reads ä and ö right
     excel_row = next(csv.DictReader(excel.open(encoding="utf-8-sig"), delimiter=";"))

@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 from kuntaprofiili.safeio import ensure_writable, write_atomic
 
 if TYPE_CHECKING:
+    from kuntaprofiili.advice import TypeContent
     from kuntaprofiili.assessment import Assessment
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -115,17 +116,20 @@ def result_row(assessment: Assessment, lang: str = "en") -> dict[str, object]:
         row[f"{dim.dimension}_band"] = str(dim.band) if dim.band else None
     row["overall"] = _round(a.scores.overall)
     row["measures"] = " ".join(s.measure.id for s in a.suggestions)
-    row["vision"] = _vision(a, lang)
+    row["measure_titles"] = " | ".join(s.measure.title.get(lang) for s in a.suggestions)
+    row["vision"] = _primary(a).vision.get(lang)
+    row["state_measures"] = " | ".join(m.get(lang) for m in _primary(a).state_measures)
     for item in a.questionnaire.items:
         value = a.answer_set.answers.get(item.id)
         row[f"answer_{item.id}"] = value
     return row
 
 
-def _vision(assessment: Assessment, lang: str) -> str:
+def _primary(assessment: Assessment) -> TypeContent:
+    """The content of the primary type (vision, goals towards the state)."""
     from kuntaprofiili.advice import load_content
 
-    return load_content().type_content(assessment.classification.primary).vision.get(lang)
+    return load_content().type_content(assessment.classification.primary)
 
 
 def _item_text(assessment: Assessment, item_id: str | None, lang: str) -> str | None:
