@@ -66,3 +66,24 @@ def test_every_key_used_in_the_code_exists() -> None:
 
 def test_message_fills_placeholders() -> None:
     assert message("ui.progress", "sv", k=3, n=10) == "fråga 3/10"
+
+
+def test_every_file_kind_named_in_the_code_has_a_translation() -> None:
+    call = re.compile(r"""(?:read_yaml|read_text|check_size)\([^()]*?["']([a-z_]+)["']\)""")
+    kinds = {k for path in SRC.rglob("*.py") for k in call.findall(path.read_text("utf-8"))}
+    assert {"questionnaire", "answers_file", "draft", "csv", "xlsx"} <= kinds
+    assert sorted(k for k in kinds if f"file_kind.{k}" not in message_keys()) == []
+
+
+def test_a_term_parameter_is_translated_with_its_message(tmp_path: Path) -> None:
+    from kuntaprofiili.errors import InputFileError
+    from kuntaprofiili.safeio import read_yaml
+
+    try:
+        read_yaml(tmp_path / "missing.yaml", 1000, "answers_file")
+    except InputFileError as error:
+        assert "(vastaustiedosto)" in message(error.key, "fi", **error.params)
+        assert "(svarsfil)" in message(error.key, "sv", **error.params)
+        assert "(answers file)" in str(error)
+    else:
+        raise AssertionError("a missing file must raise")

@@ -75,7 +75,7 @@ def write_answers(path: Path, answer_set: AnswerSet) -> None:
 
 def read_answers(path: Path, questionnaire: Questionnaire) -> AnswerSet:
     """Read and validate an answers file or draft."""
-    raw = read_yaml(path, max_bytes=MAX_ANSWERS_BYTES, what="answers file")
+    raw = read_yaml(path, max_bytes=MAX_ANSWERS_BYTES, what="answers_file")
     return parse_answers(raw, questionnaire, str(path))
 
 

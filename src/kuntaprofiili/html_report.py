@@ -435,6 +435,7 @@ def appendix_section(questionnaire: Questionnaire, lang: str) -> str:
 
 # -- the document ---------------------------------------------------------------------
 
+
 @cache
 def report_css() -> str:
     """The stylesheet, kept in report.css beside this module and inlined into every report."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
@@ -81,6 +82,16 @@ def _flatten(table: dict[str, Any], prefix: str, out: dict[str, dict[str, str]])
             _flatten(value, f"{name}.", out)
 
 
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A message key given as a parameter of another message; translated along with it.
+
+    Lets core code say *what kind* of file was too large without choosing a language.
+    """
+
+    key: str
+
+
 def message(key: str, lang: str, /, **params: Any) -> str:
     """The text for ``key`` in ``lang`` with ``params`` filled in."""
     return _fill(_catalogue().get(key), key, lang, params)
@@ -96,7 +107,10 @@ def _fill(texts: dict[str, str] | None, key: str, lang: str, params: dict[str, A
     if texts is None:
         raise KeyError(f"no message {key!r} in messages/*.toml")
     text = texts.get(lang, texts["en"])
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    filled = {k: message(v.key, lang) if isinstance(v, Term) else v for k, v in params.items()}
+    return text.format(**filled)
 
 
 def message_keys() -> frozenset[str]:

@@ -149,7 +149,7 @@ def load_municipalities(path: Path | None = None) -> tuple[Municipality, ...]:
 
 @cache
 def _load(path: Path) -> tuple[Municipality, ...]:
-    return parse_municipalities(read_text(path, MAX_BYTES, "municipality data"), str(path))
+    return parse_municipalities(read_text(path, MAX_BYTES, "municipality_data"), str(path))
 
 
 def _code(query: str) -> str | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kuntaprofiili.errors import InputFileError, OutputFileError
+from kuntaprofiili.i18n import Term
 
 
 def check_size(path: Path, max_bytes: int, what: str) -> None:
@@ -22,7 +23,9 @@ def check_size(path: Path, max_bytes: int, what: str) -> None:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InputFileError("error.file_missing", path=str(path), what=what) from None
+        raise InputFileError(
+            "error.file_missing", path=str(path), what=Term(f"file_kind.{what}")
+        ) from None
     except OSError as error:
         raise InputFileError(
             "error.file_unreadable", path=str(path), reason=error.strerror
@@ -31,7 +34,11 @@ def check_size(path: Path, max_bytes: int, what: str) -> None:
         raise InputFileError("error.file_is_dir", path=str(path))
     if size > max_bytes:
         raise InputFileError(
-            "error.file_too_large", path=str(path), size=size, limit=max_bytes, what=what
+            "error.file_too_large",
+            path=str(path),
+            size=size,
+            limit=max_bytes,
+            what=Term(f"file_kind.{what}"),
         )
 
 

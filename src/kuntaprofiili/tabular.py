@@ -30,6 +30,7 @@ import pandas as pd
 
 from kuntaprofiili.answers import fold
 from kuntaprofiili.errors import InputFileError
+from kuntaprofiili.i18n import Term
 from kuntaprofiili.safeio import check_size
 from kuntaprofiili.sheet_writers import EXCEL_MAX_ROWS as EXCEL_MAX_ROWS
 from kuntaprofiili.sheet_writers import csv_columns as csv_columns
@@ -116,7 +117,7 @@ _Read = tuple[list[str], pd.DataFrame, int, tuple[ExtraCells, ...]]
 
 
 def _read_csv(path: Path) -> _Read:
-    check_size(path, MAX_CSV_BYTES, "CSV")
+    check_size(path, MAX_CSV_BYTES, "csv")
     with path.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
     encoding = detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
@@ -259,7 +260,7 @@ def _check_rows(path: Path, count: int | None) -> None:
 
 
 def _read_xlsx(path: Path) -> _Read:
-    check_size(path, MAX_XLSX_BYTES, "XLSX")
+    check_size(path, MAX_XLSX_BYTES, "xlsx")
     _check_unpacked_size(path)
     try:
         rows = _xlsx_rows(path)
@@ -310,7 +311,7 @@ def _check_unpacked_size(path: Path) -> None:
             path=str(path),
             size=unpacked,
             limit=MAX_XLSX_UNPACKED,
-            what="XLSX",
+            what=Term("file_kind.xlsx"),
         )
 
 

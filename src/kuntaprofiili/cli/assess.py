@@ -21,7 +21,7 @@ from kuntaprofiili.cli._common import (
     handle_errors,
     stdin_is_terminal,
 )
-from kuntaprofiili.i18n import Lang, message
+from kuntaprofiili.i18n import Lang, Term, message
 from kuntaprofiili.typecodes import MunicipalityType
 
 if TYPE_CHECKING:
@@ -220,7 +220,9 @@ def _earlier_answers(
         if explicit:
             from kuntaprofiili.errors import InputFileError
 
-            raise InputFileError("error.file_missing", path=str(draft), what="draft")
+            raise InputFileError(
+                "error.file_missing", path=str(draft), what=Term("file_kind.draft")
+            )
         return {}
     from kuntaprofiili.drafts import read_answers
 

@@ -186,7 +186,7 @@ def read_input(
     from kuntaprofiili.errors import InputFileError
     from kuntaprofiili.safeio import read_yaml
 
-    raw = read_yaml(path, MAX_INPUT_BYTES, "answers file")  # JSON is YAML too
+    raw = read_yaml(path, MAX_INPUT_BYTES, "answers_file")  # JSON is YAML too
     if not isinstance(raw, Mapping):
         raise InputFileError("html.input_unreadable", path=str(path), problem="not a mapping")
     form, code = answers_form(raw, path)
@@ -260,7 +260,7 @@ def _peer_rows_json(path: Path) -> list[dict[str, object]]:
     from kuntaprofiili.safeio import read_text
 
     try:
-        data = json.loads(read_text(path, MAX_INPUT_BYTES * 20, "batch result"))
+        data = json.loads(read_text(path, MAX_INPUT_BYTES * 20, "batch_result"))
     except json.JSONDecodeError as error:
         raise InputFileError("html.peers_unreadable", path=str(path), problem=error.msg) from None
     results = data.get("results") if isinstance(data, Mapping) else data
