@@ -116,6 +116,10 @@ def test_bad_answers_file_lists_every_problem(
     )
     result = runner.invoke(app, ["assess", "-q", MINI, "-a", str(path), "--lang", "en"])
     assert result.exit_code == ExitCode.ERROR
+    swedish = runner.invoke(app, ["assess", "-q", MINI, "-a", str(path), "--lang", "sv"])
+    said = " ".join(swedish.stderr.split())  # the console wraps long lines
+    assert "no_such_question: enkäten har ingen sådan fråga" in said
+    assert "ett av alternativen yes, partly, no eller ”vet ej”" in said
     assert "climate_plan" in result.stderr and "perhaps" in result.stderr
     assert "co2_per_capita" in result.stderr and "outside the allowed range" in result.stderr
     assert "no_such_question" in result.stderr
@@ -151,11 +155,12 @@ def test_validate_good_and_bad(runner: CliRunner) -> None:
     good = runner.invoke(app, ["questionnaire", "validate", MINI, "--lang", "en"])
     assert good.exit_code == 0
     assert "is valid: 9 scored questions" in good.stdout
-    bad = runner.invoke(
-        app, ["questionnaire", "validate", str(FIXTURES / "invalid_duplicate_id.yaml")]
-    )
+    bad_file = str(FIXTURES / "invalid_duplicate_id.yaml")
+    bad = runner.invoke(app, ["questionnaire", "validate", bad_file, "--lang", "en"])
     assert bad.exit_code == ExitCode.ERROR
     assert "item loan_per_capita: duplicate id" in bad.stderr
+    finnish = runner.invoke(app, ["questionnaire", "validate", bad_file])
+    assert "kysymys loan_per_capita: sama tunnus on jo käytössä" in finnish.stderr
 
 
 def test_show_json(runner: CliRunner) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from kuntaprofiili.errors import AnswerError
-from kuntaprofiili.i18n import LANGS, message
+from kuntaprofiili.i18n import LANGS, Lines, Term
 from kuntaprofiili.model import DONT_KNOW, Item, Questionnaire, yaml_code
 
 AnswerValue = float | str
@@ -68,19 +68,20 @@ def is_dont_know(value: object) -> bool:
     return isinstance(value, str) and (value.strip() == "" or fold(value) in DONT_KNOW_WORDS)
 
 
-def expected_text(item: Item, lang: str = "en") -> str:
-    """What an answer to ``item`` must look like, for error messages."""
+def expected_term(item: Item) -> Term:
+    """What an answer to ``item`` must look like, in any language (for error messages)."""
+    dont_know: Term | str = Term.of("answer.or_dont_know") if item.dont_know else ""
     if item.indicator is not None:
         ind = item.indicator
-        text = message(
-            "answer.expected_number", lang, min=plain_number(ind.min), max=plain_number(ind.max)
-        )
-    else:
-        codes = ", ".join(c.code for c in item.choices)
-        text = message("answer.expected_choice", lang, codes=codes)
-    if item.dont_know:
-        text += message("answer.or_dont_know", lang)
-    return text
+        low, high = plain_number(ind.min), plain_number(ind.max)
+        return Term.of("answer.expected_number", min=low, max=high, dk=dont_know)
+    codes = ", ".join(c.code for c in item.choices)
+    return Term.of("answer.expected_choice", codes=codes, dk=dont_know)
+
+
+def expected_text(item: Item, lang: str = "en") -> str:
+    """:func:`expected_term` in ``lang``."""
+    return expected_term(item).render(lang)
 
 
 def coerce_answer(item: Item, value: object) -> AnswerValue:
@@ -95,7 +96,7 @@ def coerce_answer(item: Item, value: object) -> AnswerValue:
 
 
 def _bad(item: Item, value: object, key: str = "answer.invalid") -> AnswerError:
-    return AnswerError(key, item=item.id, value=str(value), expected=expected_text(item))
+    return AnswerError(key, item=item.id, value=str(value), expected=expected_term(item))
 
 
 def _coerce_number(item: Item, value: object) -> float:
@@ -167,7 +168,7 @@ def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> Answer
         )
     answers, problems = _coerce_all(raw.get("answers") or {}, questionnaire)
     if problems:
-        raise AnswerError("error.answers_invalid", path=source, problems="\n".join(problems))
+        raise AnswerError("error.answers_invalid", path=source, problems=Lines(tuple(problems)))
     version = meta.get("version", questionnaire.version) if isinstance(meta, Mapping) else None
     municipality = raw.get("municipality")
     return AnswerSet(
@@ -182,19 +183,19 @@ def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> Answer
 
 def _coerce_all(
     raw: Mapping[Any, Any], questionnaire: Questionnaire
-) -> tuple[dict[str, AnswerValue], list[str]]:
+) -> tuple[dict[str, AnswerValue], list[Term]]:
     known = {item.id: item for item in questionnaire.items}
     answers: dict[str, AnswerValue] = {}
-    problems: list[str] = []
+    problems: list[Term] = []
     for key, value in raw.items():
         item = known.get(str(key))
         if item is None:
-            problems.append(f"  - {key}: " + message("answer.unknown_item", "en"))
+            problems.append(Term.of("answer.unknown_item", item=str(key)))
             continue
         try:
             answers[item.id] = coerce_answer(item, value)
         except AnswerError as error:
-            problems.append(f"  - {error}")
+            problems.append(Term(error.key, tuple(error.params.items())))
     return answers, problems
 
 

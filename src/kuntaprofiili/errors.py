@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from enum import IntEnum, unique
 from typing import Any
 
+from kuntaprofiili.i18n import Lines, Term
+
 
 @unique
 class ExitCode(IntEnum):
@@ -49,11 +51,9 @@ class QuestionnaireError(KuntaprofiiliError):
     Carries every problem found, as ``location: message`` lines, so one run shows them all.
     """
 
-    def __init__(self, path: str, problems: Sequence[str]) -> None:
+    def __init__(self, path: str, problems: Sequence[Term]) -> None:
         self.problems = tuple(problems)
-        super().__init__(
-            "error.questionnaire", path=path, problems="\n".join(f"  - {p}" for p in problems)
-        )
+        super().__init__("error.questionnaire", path=path, problems=Lines(self.problems))
 
 
 class AnswerError(KuntaprofiiliError):

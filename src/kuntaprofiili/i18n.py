@@ -84,12 +84,35 @@ def _flatten(table: dict[str, Any], prefix: str, out: dict[str, dict[str, str]])
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A message key given as a parameter of another message; translated along with it.
+    """A message (key and parameters) that core code can hand on without choosing a language.
 
-    Lets core code say *what kind* of file was too large without choosing a language.
+    Given as a parameter of another message it is translated along with it: core code
+    says *what kind* of file was too large, or what is wrong with a questionnaire, and
+    the CLI decides the language.
     """
 
     key: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, /, **params: Any) -> Term:
+        """A term with keyword parameters."""
+        return cls(key, tuple(params.items()))
+
+    def render(self, lang: str) -> str:
+        """The text in ``lang``."""
+        return message(self.key, lang, **dict(self.params))
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """A bulleted list of terms (e.g. every problem of a file), translated as a whole."""
+
+    terms: tuple[Term, ...]
+
+    def render(self, lang: str) -> str:
+        """One ``  - `` line per term."""
+        return "\n".join(f"  - {term.render(lang)}" for term in self.terms)
 
 
 def message(key: str, lang: str, /, **params: Any) -> str:
@@ -109,7 +132,7 @@ def _fill(texts: dict[str, str] | None, key: str, lang: str, params: dict[str, A
     text = texts.get(lang, texts["en"])
     if not params:
         return text
-    filled = {k: message(v.key, lang) if isinstance(v, Term) else v for k, v in params.items()}
+    filled = {k: v.render(lang) if isinstance(v, Term | Lines) else v for k, v in params.items()}
     return text.format(**filled)
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from kuntaprofiili.typecodes import MunicipalityType
 
@@ -98,7 +99,7 @@ class Condition(_Frozen):
     @model_validator(mode="after")
     def _exactly_one_test(self) -> Condition:
         if (self.in_ is None) == (self.not_in is None):
-            raise ValueError("give exactly one of 'in' or 'not_in'")
+            raise PydanticCustomError("q_in_or_not_in", "give exactly one of 'in' or 'not_in'")
         return self
 
     def holds(self, answer: object) -> bool:
@@ -137,16 +138,23 @@ class Indicator(_Frozen):
     @model_validator(mode="after")
     def _bounds_make_sense(self) -> Indicator:
         if self.min >= self.max:
-            raise ValueError("input range: 'min' must be below 'max'")
+            raise PydanticCustomError("q_min_max", "input range: 'min' must be below 'max'")
         if self.lower_bound is None or self.optimum is None or self.direction is None:
             return self
         if self.lower_bound == self.optimum:
-            raise ValueError("'lower_bound' equals 'optimum': nothing could be scored")
+            raise PydanticCustomError(
+                "q_bounds_equal", "'lower_bound' equals 'optimum': nothing could be scored"
+            )
         rising = self.optimum > self.lower_bound
         if rising != (self.direction is Direction.HIGHER_IS_BETTER):
-            raise ValueError(
-                f"direction '{self.direction}' contradicts lower_bound {self.lower_bound:g} "
-                f"and optimum {self.optimum:g}"
+            raise PydanticCustomError(
+                "q_direction",
+                "direction '{direction}' contradicts lower_bound {lower} and optimum {optimum}",
+                {
+                    "direction": str(self.direction),
+                    "lower": f"{self.lower_bound:g}",
+                    "optimum": f"{self.optimum:g}",
+                },
             )
         return self
 
@@ -178,14 +186,22 @@ class Item(_Frozen):
     @model_validator(mode="after")
     def _kind_has_its_fields(self) -> Item:
         if self.kind in NUMERIC_KINDS and self.indicator is None:
-            raise ValueError(f"a {self.kind} item needs an 'indicator' block")
+            raise PydanticCustomError(
+                "q_needs_indicator", "a {kind} item needs an 'indicator' block", {"kind": self.kind}
+            )
         if self.kind not in NUMERIC_KINDS and self.indicator is not None:
-            raise ValueError(f"a {self.kind} item takes no 'indicator' block")
+            raise PydanticCustomError(
+                "q_no_indicator", "a {kind} item takes no 'indicator' block", {"kind": self.kind}
+            )
         if self.kind not in NUMERIC_KINDS and len(self.choices) < 2:
-            raise ValueError(f"a {self.kind} item needs at least two choices")
+            raise PydanticCustomError(
+                "q_two_choices", "a {kind} item needs at least two choices", {"kind": self.kind}
+            )
         codes = [c.code for c in self.choices]
         if len(codes) != len(set(codes)):
-            raise ValueError("choice codes must be unique within an item")
+            raise PydanticCustomError(
+                "q_unique_codes", "choice codes must be unique within an item"
+            )
         return self
 
     @property

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kuntaprofiili.errors import QuestionnaireError
-from kuntaprofiili.i18n import LANGS, message
+from kuntaprofiili.i18n import LANGS, Term, message
 from kuntaprofiili.model import Dimension, Item, Kind, Questionnaire
 from kuntaprofiili.safeio import read_yaml
 
@@ -57,7 +57,7 @@ def parse_questionnaire(raw: Any, source: str = "<questionnaire>") -> Questionna
     """Validate a mapping read from YAML; raise QuestionnaireError listing every problem."""
     expanded = _expand(raw)
     if not isinstance(expanded, Mapping):
-        raise QuestionnaireError(source, [message("q.not_mapping", "en")])
+        raise QuestionnaireError(source, [Term.of("qerr.not_mapping")])
     try:
         questionnaire = Questionnaire.model_validate(expanded)
     except ValidationError as error:
@@ -74,15 +74,23 @@ def load_questionnaire(path: Path) -> Questionnaire:
     return parse_questionnaire(raw, str(path))
 
 
-def _pydantic_problems(error: ValidationError, raw: Mapping[str, Any]) -> Iterator[str]:
+def _pydantic_problems(error: ValidationError, raw: Mapping[str, Any]) -> Iterator[Term]:
+    """Pydantic's findings as translatable terms; rare kinds keep pydantic's English text."""
     for detail in error.errors():
         where = _location(detail["loc"], raw)
-        text = detail["msg"]
-        if detail["type"] == "extra_forbidden":
-            text = "unknown key (misspelt?)"
-        elif detail["type"] == "missing" and detail["loc"][-1] in LANGS:
-            text = f"missing translation '{detail['loc'][-1]}'"
-        yield f"{where}: {text.removeprefix('Value error, ')}"
+        kind, ctx = detail["type"], detail.get("ctx") or {}
+        if kind.startswith("q_"):  # our own validators (model.py)
+            yield Term.of(f"qerr.{kind}", where=where, **ctx)
+        elif kind == "extra_forbidden":
+            yield Term.of("qerr.unknown_key", where=where)
+        elif kind == "missing" and detail["loc"][-1] in LANGS:
+            yield Term.of("qerr.missing_translation", where=where, lang=detail["loc"][-1])
+        elif kind == "missing":
+            yield Term.of("qerr.missing_field", where=where)
+        elif kind in ("enum", "literal_error"):
+            yield Term.of("qerr.not_one_of", where=where, expected=ctx.get("expected", "?"))
+        else:
+            yield Term.of("qerr.other", where=where, detail=detail["msg"])
 
 
 def _location(loc: tuple[int | str, ...], raw: Mapping[str, Any]) -> str:
@@ -105,75 +113,87 @@ def _indexable(node: Any, step: int | str) -> bool:
     return isinstance(node, Mapping) and step in node
 
 
-def cross_item_problems(questionnaire: Questionnaire) -> Iterator[str]:
+def cross_item_problems(questionnaire: Questionnaire) -> Iterator[Term]:
     """Rules that span items: unique ids, conditions that look back, reachable 0 and 100."""
     yield from _duplicate_ids(questionnaire)
     yield from _bad_conditions(questionnaire)
     yield from _unreachable_dimensions(questionnaire)
 
 
-def _duplicate_ids(questionnaire: Questionnaire) -> Iterator[str]:
+def _duplicate_ids(questionnaire: Questionnaire) -> Iterator[Term]:
     seen: set[str] = set()
     for item in questionnaire.items:
         if item.id in seen:
-            yield f"item {item.id}: duplicate id"
+            yield Term.of("qerr.duplicate_item", item=item.id)
         seen.add(item.id)
     section_ids = [s.id for s in questionnaire.sections]
     for section_id in sorted({s for s in section_ids if section_ids.count(s) > 1}):
-        yield f"section {section_id}: duplicate id"
+        yield Term.of("qerr.duplicate_section", section=section_id)
 
 
-def _bad_conditions(questionnaire: Questionnaire) -> Iterator[str]:
-    earlier: dict[str, Any] = {}
+def _bad_conditions(questionnaire: Questionnaire) -> Iterator[Term]:
+    earlier: dict[str, Item] = {}
     for item in questionnaire.items:
         condition = item.when
         if condition is not None:
-            target = earlier.get(condition.item)
-            if target is None:
-                later = any(i.id == condition.item for i in questionnaire.items)
-                reason = "a later item" if later else "an unknown item"
-                yield f"item {item.id}.when: refers to {reason} '{condition.item}'"
-            elif not target.choices:
-                yield f"item {item.id}.when: '{condition.item}' is a number; refer to a choice item"
-            else:
-                codes = {c.code for c in target.choices}
-                unknown = sorted(set(condition.in_ or condition.not_in or ()) - codes)
-                if unknown:
-                    yield f"item {item.id}.when: no choice {unknown} in '{condition.item}'"
+            problem = _condition_problem(questionnaire, earlier, condition.item, condition)
+            if problem is not None:
+                yield Term.of(problem[0], item=item.id, target=condition.item, **problem[1])
         earlier[item.id] = item
 
 
-def _unreachable_dimensions(questionnaire: Questionnaire) -> Iterator[str]:
+def _condition_problem(
+    questionnaire: Questionnaire, earlier: Mapping[str, Item], target_id: str, condition: Any
+) -> tuple[str, dict[str, str]] | None:
+    """What is wrong with a ``when`` that refers to ``target_id``, if anything."""
+    target = earlier.get(target_id)
+    if target is None:
+        later = any(i.id == target_id for i in questionnaire.items)
+        return ("qerr.when_later" if later else "qerr.when_unknown", {})
+    if not target.choices:
+        return ("qerr.when_number", {})
+    codes = {c.code for c in target.choices}
+    unknown = sorted(set(condition.in_ or condition.not_in or ()) - codes)
+    return ("qerr.when_codes", {"codes": ", ".join(unknown)}) if unknown else None
+
+
+def _unreachable_dimensions(questionnaire: Questionnaire) -> Iterator[Term]:
     for dimension in Dimension:
         items = questionnaire.scored_items(dimension)
         if not items or sum(i.weight for i in items) == 0:
-            yield f"dimension {dimension}: has no scored items"
+            yield Term.of("qerr.no_scored_items", dimension=str(dimension))
             continue
         for item in items:
             problem = _reach_problem(item)
             if problem:
-                yield f"item {item.id}: {problem}, so dimension {dimension} cannot reach 0 and 100"
+                yield Term.of(
+                    "qerr.unreachable", item=item.id, dimension=str(dimension), problem=problem
+                )
     for item in questionnaire.profile_items():
         if item.weight != 1.0:
-            yield f"item {item.id}.weight: profile facts are not scored; remove the weight"
+            yield Term.of("qerr.profile_weight", item=item.id)
 
 
-def _reach_problem(item: Item) -> str | None:
+def _reach_problem(item: Item) -> Term | None:
     """Why ``item`` cannot span the whole 0-100 scale, or None if it can."""
     if item.indicator is not None:
         ind = item.indicator
         if not ind.scorable or ind.lower_bound is None or ind.optimum is None:
-            return "a scored number needs lower_bound, optimum, direction, source and rationale"
+            return Term.of("qerr.needs_bounds")
         low, high = sorted((ind.lower_bound, ind.optimum))
         if ind.min > low or ind.max < high:
-            return f"input range {ind.min:g}-{ind.max:g} does not include {low:g}-{high:g}"
+            return Term.of(
+                "qerr.range_excludes",
+                range=f"{ind.min:g}-{ind.max:g}",
+                bounds=f"{low:g}-{high:g}",
+            )
         return None
     scores = [c.score for c in item.choices]
     if any(s is None for s in scores):
-        return "a choice has no score"
+        return Term.of("qerr.choice_without_score")
     present = [s for s in scores if s is not None]
     if min(present) > 0 or max(present) < 100:
-        return f"choices score only {min(present):g}-{max(present):g}"
+        return Term.of("qerr.choices_range", range=f"{min(present):g}-{max(present):g}")
     return None
 
 
