@@ -30,11 +30,12 @@ from kuntaprofiili.batch import (
     place_index,
     score_sheet,
 )
-from kuntaprofiili.classify import classify, profile_from_answers
+from kuntaprofiili.classify import classify
 from kuntaprofiili.cli import app
 from kuntaprofiili.errors import AnswerError, ExitCode
 from kuntaprofiili.model import Item, Questionnaire
 from kuntaprofiili.municipalities import find_municipality, load_municipalities
+from kuntaprofiili.profile import profile_from_answers
 from kuntaprofiili.questionnaire import load_questionnaire
 from kuntaprofiili.resources import default_questionnaire
 from kuntaprofiili.scoring import band_of, row_scores, score

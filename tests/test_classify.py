@@ -6,16 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kuntaprofiili.classify import (
-    Classification,
-    Profile,
-    classify,
-    override,
-    profile_from_answers,
-    profile_of,
-)
+from kuntaprofiili.classify import Classification, classify, override
 from kuntaprofiili.i18n import LANGS
 from kuntaprofiili.municipalities import Municipality, find_municipality, load_municipalities
+from kuntaprofiili.profile import Profile, profile_from_answers, profile_of
 from kuntaprofiili.typecodes import MunicipalityType as T
 
 ALL = load_municipalities()

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from kuntaprofiili.advice import Content, Suggestion, suggest_measures
 from kuntaprofiili.answers import AnswerSet
-from kuntaprofiili.classify import Classification, classify, override, profile_from_answers
+from kuntaprofiili.classify import Classification, classify, override
 from kuntaprofiili.model import MunicipalityType, Questionnaire
 from kuntaprofiili.municipalities import Municipality
+from kuntaprofiili.profile import profile_from_answers
 from kuntaprofiili.scoring import Scores, score
 
 SUGGESTION_COUNT = 5

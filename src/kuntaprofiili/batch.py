@@ -276,7 +276,8 @@ def classify_rows(
 
     Returns a number per row indexing the list of distinct classifications.
     """
-    from kuntaprofiili.classify import classify, profile_from_answers
+    from kuntaprofiili.classify import classify
+    from kuntaprofiili.profile import profile_from_answers
 
     profile = [i for i in context.questionnaire.profile_items() if i.id in cells.answers]
     keys = pd.DataFrame({"place": cells.places.index[keep]})

@@ -248,7 +248,8 @@ def profile_answers(m: Municipality) -> dict[str, float | str]:
 
 def type_rows(municipalities: Sequence[Municipality], lang: str) -> list[dict[str, object]]:
     """One row per municipality with its types and the reason, for ``municipalities -o``."""
-    from kuntaprofiili.classify import classify, profile_of
+    from kuntaprofiili.classify import classify
+    from kuntaprofiili.profile import profile_of
 
     rows: list[dict[str, object]] = []
     for m in municipalities:

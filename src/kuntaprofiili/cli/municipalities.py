@@ -62,8 +62,9 @@ def municipalities(
 
 def municipality_table(found: Sequence[Municipality], lang: str, show_types: bool) -> Table:
     """Code, name, population, and the region or (with types) the types; fits 80 columns."""
-    from kuntaprofiili.classify import classify, format_number, profile_of, type_label
+    from kuntaprofiili.classify import classify, format_number, type_label
     from kuntaprofiili.municipalities import official_names
+    from kuntaprofiili.profile import profile_of
 
     table = Table(caption=message("municipalities.caption", lang, count=len(found)))
     table.add_column(message("municipalities.column.code", lang), no_wrap=True)
@@ -85,7 +86,8 @@ def municipality_table(found: Sequence[Municipality], lang: str, show_types: boo
 
 def reason_text(m: Municipality, lang: str) -> str:
     """The reason and notes of one municipality's type, as plain lines."""
-    from kuntaprofiili.classify import classify, profile_of
+    from kuntaprofiili.classify import classify
+    from kuntaprofiili.profile import profile_of
 
     c = classify(profile_of(m))
     lines = [f"{message('municipalities.reason', lang)}: {c.reason(lang)}", *c.notes(lang)]
