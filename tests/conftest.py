@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import MINI_ANSWERS
 from kuntaprofiili.model import Questionnaire
 from kuntaprofiili.questionnaire import load_questionnaire
 
@@ -34,18 +35,7 @@ def mini() -> Questionnaire:
 @pytest.fixture
 def mini_answers() -> dict[str, object]:
     """A full set of valid answers to the mini questionnaire."""
-    return {
-        "population": 12000,
-        "climate_plan": "yes",
-        "plan_monitored": "4",
-        "co2_per_capita": 7.0,
-        "welfare_report": "partly",
-        "participation": "some",
-        "loan_per_capita": 4500,
-        "budget_balanced": "yes",
-        "digital_roadmap": "no",
-        "broadband_share": 55,
-    }
+    return dict(MINI_ANSWERS)
 
 
 @pytest.fixture

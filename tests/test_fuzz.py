@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
+from helpers import MINI_ANSWERS
 from kuntaprofiili.cli import app
 from kuntaprofiili.errors import ExitCode, KuntaprofiiliError
 from kuntaprofiili.questionnaire import load_questionnaire
@@ -43,18 +44,7 @@ ITEM_IDS = [
     "digital_roadmap",
     "broadband_share",
 ]
-VALID_ANSWERS: dict[str, Any] = {
-    "population": 12000,
-    "climate_plan": "yes",
-    "plan_monitored": "4",
-    "co2_per_capita": 7.0,
-    "welfare_report": "partly",
-    "participation": "some",
-    "loan_per_capita": 4500,
-    "budget_balanced": "yes",
-    "digital_roadmap": "no",
-    "broadband_share": 55,
-}
+VALID_ANSWERS: dict[str, Any] = MINI_ANSWERS
 FUZZ = settings(
     max_examples=40,
     deadline=None,

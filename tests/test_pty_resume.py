@@ -19,6 +19,7 @@ import pexpect
 import pytest
 import yaml
 
+from helpers import MINI_ANSWERS
 from kuntaprofiili.drafts import DRAFT_SUFFIX, read_answers
 from kuntaprofiili.questionnaire import load_questionnaire
 
@@ -36,18 +37,7 @@ SESSION = [
     ("Digital roadmap?", "3"),
     ("Fibre share?", "55"),
 ]
-EXPECTED = {
-    "population": 12000,
-    "climate_plan": "yes",
-    "plan_monitored": "4",
-    "co2_per_capita": 7,
-    "welfare_report": "partly",
-    "participation": "some",
-    "loan_per_capita": 4500,
-    "budget_balanced": "yes",
-    "digital_roadmap": "no",
-    "broadband_share": 55,
-}
+EXPECTED = MINI_ANSWERS
 FIRST = dict(list(EXPECTED.items())[:4])
 
 
