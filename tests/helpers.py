@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import os
+import sys
+from pathlib import Path
 from typing import Any
+
+import pexpect
 
 # A full set of valid answers to tests/fixtures/mini.yaml.
 MINI_ANSWERS: dict[str, Any] = {
@@ -17,3 +23,27 @@ MINI_ANSWERS: dict[str, Any] = {
     "digital_roadmap": "no",
     "broadband_share": 55,
 }
+
+
+def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn:
+    """``python -m kuntaprofiili ARGS`` in a pseudo-terminal, 100 columns, no colour.
+
+    Drafts go to ``home``; everything the program prints is kept in ``child.logfile_read``.
+    """
+    env = {
+        **os.environ,
+        "KUNTAPROFIILI_HOME": str(home),
+        "NO_COLOR": "1",
+        "COLUMNS": "100",
+        "TERM": "dumb",
+    }
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "kuntaprofiili", *(str(a) for a in args)],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 100),
+    )
+    child.logfile_read = io.StringIO()
+    return child

@@ -6,31 +6,20 @@ Then the saved answers file reproduces exactly the same scores with --answers.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 import yaml
 
+from helpers import spawn_cli
+
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.yaml"
 
 
 def _spawn(args: list[str], home: Path) -> pexpect.spawn:
-    env = {
-        **os.environ,
-        "KUNTAPROFIILI_HOME": str(home),
-        "NO_COLOR": "1",
-        "COLUMNS": "100",
-        "TERM": "dumb",
-    }
-    child = pexpect.spawn(
-        sys.executable, ["-m", "kuntaprofiili", *args], env=env, encoding="utf-8", timeout=30
-    )
-    child.setwinsize(40, 100)
-    return child
+    return spawn_cli(home, *args)
 
 
 def _answer(child: pexpect.spawn, question: str, reply: str) -> None:

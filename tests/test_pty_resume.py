@@ -9,17 +9,15 @@ The prompts that only a terminal gets (resume, overwrite, delete) are tested her
 from __future__ import annotations
 
 import io
-import os
 import re
 import signal
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 import yaml
 
-from helpers import MINI_ANSWERS
+from helpers import MINI_ANSWERS, spawn_cli
 from kuntaprofiili.drafts import DRAFT_SUFFIX, read_answers
 from kuntaprofiili.questionnaire import load_questionnaire
 
@@ -43,23 +41,7 @@ FIRST = dict(list(EXPECTED.items())[:4])
 
 def spawn(home: Path, *args: str | Path) -> pexpect.spawn:
     """``python -m kuntaprofiili ARGS`` in a pseudo-terminal, its output logged for ``output``."""
-    env = {
-        **os.environ,
-        "KUNTAPROFIILI_HOME": str(home),
-        "NO_COLOR": "1",
-        "COLUMNS": "100",
-        "TERM": "dumb",
-    }
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "kuntaprofiili", *(str(a) for a in args)],
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(40, 100),
-    )
-    child.logfile_read = io.StringIO()
-    return child
+    return spawn_cli(home, *args)
 
 
 def output(child: pexpect.spawn) -> str:
