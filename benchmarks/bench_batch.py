@@ -48,10 +48,10 @@ def synthetic_sheet(rows: int, seed: int = 1) -> Any:
     import numpy as np
     import pandas as pd
 
-    from kuntaprofiili.municipalities import load_municipalities, profile_answers
-    from kuntaprofiili.questionnaire import load_questionnaire
-    from kuntaprofiili.resources import default_questionnaire
-    from kuntaprofiili.template import build_template
+    from kuntaprofiili.core.municipality import load_municipalities, profile_answers
+    from kuntaprofiili.core.questionnaire import load_questionnaire
+    from kuntaprofiili.files.resources import default_questionnaire
+    from kuntaprofiili.sheets.template import build_template
 
     questionnaire = load_questionnaire(default_questionnaire())
     rng = np.random.default_rng(seed)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from helpers import MINI_ANSWERS
-from kuntaprofiili.model import Questionnaire
-from kuntaprofiili.questionnaire import load_questionnaire
+from kuntaprofiili.core.model import Questionnaire
+from kuntaprofiili.core.questionnaire import load_questionnaire
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.yaml"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kuntaprofiili.advice import (
+from kuntaprofiili.core.advice import (
     Content,
     Measure,
     Suggestion,
@@ -16,8 +16,8 @@ from kuntaprofiili.advice import (
     suggest_measures,
 )
 from kuntaprofiili.i18n import LANGS
-from kuntaprofiili.model import Dimension, MunicipalityType, Text
-from kuntaprofiili.scoring import DimensionScore, ItemScore, Scores, band_of
+from kuntaprofiili.core.model import Dimension, MunicipalityType, Text
+from kuntaprofiili.core.scoring import DimensionScore, ItemScore, Scores, band_of
 
 ECO, SOC, ECON, TECH = Dimension
 SMALL = MunicipalityType.SMALL_MUNICIPALITY

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kuntaprofiili.advice import load_content, suggest_measures
-from kuntaprofiili.answers import coerce_answer
-from kuntaprofiili.batch import (
+from kuntaprofiili.core.advice import load_content, suggest_measures
+from kuntaprofiili.core.answers import coerce_answer
+from kuntaprofiili.sheets.run import (
     BatchContext,
     BatchOutcome,
     bands,
@@ -30,16 +30,16 @@ from kuntaprofiili.batch import (
     place_index,
     score_sheet,
 )
-from kuntaprofiili.classify import classify
+from kuntaprofiili.core.classify import classify
 from kuntaprofiili.cli import app
 from kuntaprofiili.errors import AnswerError, ExitCode
-from kuntaprofiili.model import Item, Questionnaire
-from kuntaprofiili.municipalities import find_municipality, load_municipalities
-from kuntaprofiili.profile import profile_from_answers
-from kuntaprofiili.questionnaire import load_questionnaire
-from kuntaprofiili.resources import default_questionnaire
-from kuntaprofiili.scoring import band_of, row_scores, score
-from kuntaprofiili.tabular import Sheet, cell_text, detect_encoding, detect_separator
+from kuntaprofiili.core.model import Item, Questionnaire
+from kuntaprofiili.core.municipality import find_municipality, load_municipalities
+from kuntaprofiili.core.profile import profile_from_answers
+from kuntaprofiili.core.questionnaire import load_questionnaire
+from kuntaprofiili.files.resources import default_questionnaire
+from kuntaprofiili.core.scoring import band_of, row_scores, score
+from kuntaprofiili.sheets.read import Sheet, cell_text, detect_encoding, detect_separator
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.yaml"

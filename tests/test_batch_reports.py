@@ -9,10 +9,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kuntaprofiili.cli import app
-from kuntaprofiili.drafts import slug
+from kuntaprofiili.files.drafts import slug
 from kuntaprofiili.errors import ExitCode
 from kuntaprofiili.i18n import message
-from kuntaprofiili.municipalities import find_municipality, load_municipalities
+from kuntaprofiili.core.municipality import find_municipality, load_municipalities
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "kunnat-2026.csv"
 

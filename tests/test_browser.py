@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from kuntaprofiili.advice import load_content
-from kuntaprofiili.answers import AnswerSet, AnswerValue
-from kuntaprofiili.assessment import build_assessment
-from kuntaprofiili.html_report import PeerMedians, render_html
-from kuntaprofiili.model import Dimension, Questionnaire
+from kuntaprofiili.core.advice import load_content
+from kuntaprofiili.core.answers import AnswerSet, AnswerValue
+from kuntaprofiili.core.assessment import build_assessment
+from kuntaprofiili.views.html_report import PeerMedians, render_html
+from kuntaprofiili.core.model import Dimension, Questionnaire
 
 WINDOW = (1200, 1600)
 A4_POINTS = (595.28, 841.89)

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kuntaprofiili.classify import Classification, classify, override
+from kuntaprofiili.core.classify import Classification, classify, override
 from kuntaprofiili.i18n import LANGS
-from kuntaprofiili.municipalities import Municipality, find_municipality, load_municipalities
-from kuntaprofiili.profile import Profile, profile_from_answers, profile_of
-from kuntaprofiili.typecodes import MunicipalityType as T
+from kuntaprofiili.core.municipality import Municipality, find_municipality, load_municipalities
+from kuntaprofiili.core.profile import Profile, profile_from_answers, profile_of
+from kuntaprofiili.core.typecodes import MunicipalityType as T
 
 ALL = load_municipalities()
 

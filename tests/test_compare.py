@@ -10,13 +10,13 @@ import yaml
 from rich.console import Console
 from typer.testing import CliRunner
 
-from kuntaprofiili.answers import AnswerValue
+from kuntaprofiili.core.answers import AnswerValue
 from kuntaprofiili.cli import app
-from kuntaprofiili.compare import Comparison, Split, build_comparison, compare, signed
+from kuntaprofiili.core.compare import Comparison, Split, build_comparison, compare, signed
 from kuntaprofiili.i18n import message
-from kuntaprofiili.model import Dimension, Questionnaire
-from kuntaprofiili.questionnaire import load_questionnaire
-from kuntaprofiili.safeio import read_yaml
+from kuntaprofiili.core.model import Dimension, Questionnaire
+from kuntaprofiili.core.questionnaire import load_questionnaire
+from kuntaprofiili.files.safeio import read_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.yaml"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from kuntaprofiili.advice import Content, MeasuresFile, load_content, parse_content
+from kuntaprofiili.core.advice import Content, MeasuresFile, load_content, parse_content
 from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
 from kuntaprofiili.i18n import LANGS
-from kuntaprofiili.model import Dimension, MunicipalityType, Text
-from kuntaprofiili.questionnaire import load_questionnaire
-from kuntaprofiili.resources import default_questionnaire
+from kuntaprofiili.core.model import Dimension, MunicipalityType, Text
+from kuntaprofiili.core.questionnaire import load_questionnaire
+from kuntaprofiili.files.resources import default_questionnaire
 
 TYPE_LISTS = ("challenges", "opportunities", "municipal_measures", "state_measures")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kuntaprofiili.answers import AnswerValue
-from kuntaprofiili.model import Dimension, Item, Questionnaire
-from kuntaprofiili.questionnaire import load_questionnaire
-from kuntaprofiili.resources import default_questionnaire
-from kuntaprofiili.scoring import score
+from kuntaprofiili.core.answers import AnswerValue
+from kuntaprofiili.core.model import Dimension, Item, Questionnaire
+from kuntaprofiili.core.questionnaire import load_questionnaire
+from kuntaprofiili.files.resources import default_questionnaire
+from kuntaprofiili.core.scoring import score
 
 LANGS = ("fi", "sv", "en")
 

@@ -12,12 +12,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from kuntaprofiili.advice import Content, load_content
-from kuntaprofiili.answers import AnswerSet, AnswerValue
-from kuntaprofiili.assessment import Assessment, build_assessment
+from kuntaprofiili.core.advice import Content, load_content
+from kuntaprofiili.core.answers import AnswerSet, AnswerValue
+from kuntaprofiili.core.assessment import Assessment, build_assessment
 from kuntaprofiili.cli import app
 from kuntaprofiili.errors import OutputFileError
-from kuntaprofiili.html_report import (
+from kuntaprofiili.views.html_report import (
     RADAR_CENTRE,
     RADAR_RADIUS,
     PeerMedians,
@@ -27,7 +27,7 @@ from kuntaprofiili.html_report import (
     write_html_report,
 )
 from kuntaprofiili.i18n import message
-from kuntaprofiili.model import Dimension, MunicipalityType, Questionnaire
+from kuntaprofiili.core.model import Dimension, MunicipalityType, Questionnaire
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = str(FIXTURES / "mini.yaml")

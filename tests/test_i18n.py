@@ -77,7 +77,7 @@ def test_every_file_kind_named_in_the_code_has_a_translation() -> None:
 
 def test_a_term_parameter_is_translated_with_its_message(tmp_path: Path) -> None:
     from kuntaprofiili.errors import InputFileError
-    from kuntaprofiili.safeio import read_yaml
+    from kuntaprofiili.files.safeio import read_yaml
 
     try:
         read_yaml(tmp_path / "missing.yaml", 1000, "answers_file")

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from kuntaprofiili.cli import app
 from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
-from kuntaprofiili.municipalities import (
+from kuntaprofiili.core.municipality import (
     Municipality,
     closest_municipalities,
     find_municipality,
@@ -24,7 +24,7 @@ from kuntaprofiili.municipalities import (
     select_municipalities,
     type_rows,
 )
-from kuntaprofiili.resources import data_file
+from kuntaprofiili.files.resources import data_file
 
 ALL = load_municipalities()
 ROOT = Path(__file__).resolve().parent.parent

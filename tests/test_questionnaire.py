@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kuntaprofiili.errors import InputFileError, QuestionnaireError
-from kuntaprofiili.model import Kind, Questionnaire
-from kuntaprofiili.questionnaire import load_questionnaire
+from kuntaprofiili.core.model import Kind, Questionnaire
+from kuntaprofiili.core.questionnaire import load_questionnaire
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

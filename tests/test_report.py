@@ -7,14 +7,14 @@ import io
 import pytest
 from rich.console import Console
 
-from kuntaprofiili.advice import load_content
-from kuntaprofiili.answers import AnswerSet
-from kuntaprofiili.assessment import build_assessment
-from kuntaprofiili.model import DONT_KNOW, Questionnaire
-from kuntaprofiili.municipalities import find_municipality, load_municipalities, profile_answers
-from kuntaprofiili.questionnaire import load_questionnaire
-from kuntaprofiili.report import bar, build_report
-from kuntaprofiili.resources import default_questionnaire
+from kuntaprofiili.core.advice import load_content
+from kuntaprofiili.core.answers import AnswerSet
+from kuntaprofiili.core.assessment import build_assessment
+from kuntaprofiili.core.model import DONT_KNOW, Questionnaire
+from kuntaprofiili.core.municipality import find_municipality, load_municipalities, profile_answers
+from kuntaprofiili.core.questionnaire import load_questionnaire
+from kuntaprofiili.views.report import bar, build_report
+from kuntaprofiili.files.resources import default_questionnaire
 
 
 def _render(renderable: object, width: int = 80) -> str:

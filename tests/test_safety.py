@@ -16,12 +16,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from kuntaprofiili.answers import AnswerSet
+from kuntaprofiili.core.answers import AnswerSet
 from kuntaprofiili.cli import app
-from kuntaprofiili.drafts import DRAFT_SUFFIX, write_answers
+from kuntaprofiili.files.drafts import DRAFT_SUFFIX, write_answers
 from kuntaprofiili.errors import ExitCode, InputFileError, OutputFileError
-from kuntaprofiili.export import format_cell, neutralise
-from kuntaprofiili.safeio import read_yaml, write_atomic, write_text_atomic
+from kuntaprofiili.files.export import format_cell, neutralise
+from kuntaprofiili.files.safeio import read_yaml, write_atomic, write_text_atomic
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 
@@ -323,7 +323,7 @@ def test_huge_files_are_refused_before_reading(
 
 def test_spreadsheet_limits_exist_for_batch() -> None:
     """Batch refuses sheets past a row or column limit (tested with batch in test_fuzz)."""
-    tabular = pytest.importorskip("kuntaprofiili.tabular")
+    tabular = pytest.importorskip("kuntaprofiili.sheets.read")
     names = {n for n in dir(tabular) if n.isupper()}
     assert any("ROW" in n for n in names) and any("COL" in n for n in names), names
 

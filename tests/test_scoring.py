@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kuntaprofiili.model import DONT_KNOW, Dimension, Questionnaire
-from kuntaprofiili.scoring import (
+from kuntaprofiili.core.model import DONT_KNOW, Dimension, Questionnaire
+from kuntaprofiili.core.scoring import (
     Band,
     band_of,
     encode_answers,

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 import pytest
 from rich.console import Console
 
-from kuntaprofiili.advice import Measure
-from kuntaprofiili.answers import AnswerValue
+from kuntaprofiili.core.advice import Measure
+from kuntaprofiili.core.answers import AnswerValue
 from kuntaprofiili.i18n import message
-from kuntaprofiili.model import Dimension, Questionnaire
-from kuntaprofiili.scoring import Band, band_of, score
-from kuntaprofiili.whatif import (
+from kuntaprofiili.core.model import Dimension, Questionnaire
+from kuntaprofiili.core.scoring import Band, band_of, score
+from kuntaprofiili.core.whatif import (
     Outcome,
     change_map,
     find_lift,

@@ -90,7 +90,7 @@ def allow_overwrite(paths: Iterable[Path | None], force: bool, console: Console,
     The question is only asked in a terminal; elsewhere an existing file is refused.
     Call it before any work is done. Raises OutputFileError on a refusal.
     """
-    from kuntaprofiili.safeio import ensure_writable
+    from kuntaprofiili.files.safeio import ensure_writable
 
     granted = force
     for path in (p for p in paths if p is not None):

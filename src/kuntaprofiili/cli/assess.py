@@ -22,12 +22,12 @@ from kuntaprofiili.cli._common import (
     stdin_is_terminal,
 )
 from kuntaprofiili.i18n import Lang, Term, message
-from kuntaprofiili.typecodes import MunicipalityType
+from kuntaprofiili.core.typecodes import MunicipalityType
 
 if TYPE_CHECKING:
-    from kuntaprofiili.answers import AnswerSet, AnswerValue
-    from kuntaprofiili.model import Questionnaire
-    from kuntaprofiili.municipalities import Municipality
+    from kuntaprofiili.core.answers import AnswerSet, AnswerValue
+    from kuntaprofiili.core.model import Questionnaire
+    from kuntaprofiili.core.municipality import Municipality
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +112,8 @@ def _check_outputs(outputs: Outputs, io: Consoles, lang: str) -> Outputs:
 
 
 def _load_questionnaire(path: Path | None) -> Questionnaire:
-    from kuntaprofiili.questionnaire import load_questionnaire
-    from kuntaprofiili.resources import default_questionnaire
+    from kuntaprofiili.core.questionnaire import load_questionnaire
+    from kuntaprofiili.files.resources import default_questionnaire
 
     return load_questionnaire(path or default_questionnaire())
 
@@ -122,8 +122,8 @@ def _named_in(draft: Path | None) -> str | None:
     """The municipality a draft given with --resume names, so that it is not lost."""
     if draft is None:
         return None
-    from kuntaprofiili.drafts import MAX_ANSWERS_BYTES
-    from kuntaprofiili.safeio import read_yaml
+    from kuntaprofiili.files.drafts import MAX_ANSWERS_BYTES
+    from kuntaprofiili.files.safeio import read_yaml
 
     raw = read_yaml(draft, MAX_ANSWERS_BYTES, "draft")
     name = raw.get("municipality") if isinstance(raw, dict) else None
@@ -134,7 +134,7 @@ def _find_place(name: str | None, io: Consoles, lang: str) -> Municipality | Non
     """The municipality in the reference data; an unknown name is allowed, with a hint."""
     if not name:
         return None
-    from kuntaprofiili.municipalities import (
+    from kuntaprofiili.core.municipality import (
         find_municipality,
         load_municipalities,
         search_municipalities,
@@ -159,7 +159,7 @@ def _override_in(answer_set: AnswerSet) -> MunicipalityType | None:
 def _read_answers(path: Path, q: Questionnaire, name: str | None) -> AnswerSet:
     from dataclasses import replace
 
-    from kuntaprofiili.drafts import read_answers
+    from kuntaprofiili.files.drafts import read_answers
 
     answer_set = read_answers(path, q)
     return replace(answer_set, municipality=name) if name else answer_set
@@ -175,10 +175,10 @@ def _interview(
     resume: Path | None,
 ) -> tuple[AnswerSet, Path]:
     """Ask the questions, saving a draft after every answer; returns answers and draft."""
-    from kuntaprofiili.answers import AnswerSet
-    from kuntaprofiili.drafts import draft_path, write_answers
+    from kuntaprofiili.core.answers import AnswerSet
+    from kuntaprofiili.files.drafts import draft_path, write_answers
     from kuntaprofiili.errors import Interrupted
-    from kuntaprofiili.interview import Interview
+    from kuntaprofiili.views.interview import Interview
 
     municipality = name or (place.name_fi if place else None)
     draft = resume or draft_path(municipality, q.id, outputs.save)
@@ -207,7 +207,7 @@ def _interview(
 def _prefill(place: Municipality | None) -> dict[str, AnswerValue]:
     if place is None:
         return {}
-    from kuntaprofiili.municipalities import profile_answers
+    from kuntaprofiili.core.municipality import profile_answers
 
     return dict(profile_answers(place))
 
@@ -224,7 +224,7 @@ def _earlier_answers(
                 "error.file_missing", path=str(draft), what=Term("file_kind.draft")
             )
         return {}
-    from kuntaprofiili.drafts import read_answers
+    from kuntaprofiili.files.drafts import read_answers
 
     earlier = read_answers(draft, q)
     if explicit:
@@ -247,9 +247,9 @@ def _finish(
     draft: Path | None,
 ) -> None:
     """Save the answers, then print and export the result."""
-    from kuntaprofiili.advice import load_content
-    from kuntaprofiili.assessment import build_assessment
-    from kuntaprofiili.report import build_report
+    from kuntaprofiili.core.advice import load_content
+    from kuntaprofiili.core.assessment import build_assessment
+    from kuntaprofiili.views.report import build_report
 
     _store_answers(answer_set, io, lang, outputs, draft)
     content = load_content()
@@ -265,8 +265,8 @@ def _store_answers(
 
     Interview answers are always kept: in --save, else in the data directory.
     """
-    from kuntaprofiili.drafts import answers_path, write_answers
-    from kuntaprofiili.safeio import ensure_writable
+    from kuntaprofiili.files.drafts import answers_path, write_answers
+    from kuntaprofiili.files.safeio import ensure_writable
 
     if outputs.save is not None:
         ensure_writable(outputs.save, outputs.force)
@@ -282,7 +282,13 @@ def _store_answers(
 
 
 def _export(result: object, io: Consoles, lang: str, outputs: Outputs) -> None:
-    from kuntaprofiili.export import CsvDialect, result_json, result_row, write_csv, write_json
+    from kuntaprofiili.files.export import (
+        CsvDialect,
+        result_json,
+        result_row,
+        write_csv,
+        write_json,
+    )
 
     if outputs.csv is not None:
         dialect = CsvDialect.EXCEL_FI if outputs.excel_fi else CsvDialect.PLAIN

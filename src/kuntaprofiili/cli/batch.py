@@ -29,8 +29,8 @@ from kuntaprofiili.errors import ExitCode
 from kuntaprofiili.i18n import Lang, message
 
 if TYPE_CHECKING:
-    from kuntaprofiili.batch import BatchContext, BatchOutcome
-    from kuntaprofiili.tabular import Sheet
+    from kuntaprofiili.sheets.run import BatchContext, BatchOutcome
+    from kuntaprofiili.sheets.read import Sheet
 
 PROGRESS_FROM_ROWS = 10_000  # a bar only where the wait is noticeable
 SHOWN_PROBLEMS = 50  # the rest are in the errors file
@@ -51,7 +51,7 @@ def template(
     """Write a spreadsheet template to fill in for the batch command."""
     io = consoles()
     with handle_errors(io.err, lang, debug):
-        from kuntaprofiili.template import build_template, write_template
+        from kuntaprofiili.sheets.template import build_template, write_template
 
         _check_template_name(output)
         sheet = build_template(_load_questionnaire(questionnaire), lang)
@@ -85,7 +85,7 @@ def batch(
     """Score many municipalities from a spreadsheet (CSV or XLSX)."""
     io = consoles()
     with handle_errors(io.err, lang, debug):
-        from kuntaprofiili.batch import load_batch_context
+        from kuntaprofiili.sheets.run import load_batch_context
 
         errors = _check_paths(input_file, output, force)
         context = load_batch_context(questionnaire, measures)
@@ -109,14 +109,14 @@ def batch(
 
 
 def _load_questionnaire(path: Path | None) -> Any:
-    from kuntaprofiili.questionnaire import load_questionnaire
-    from kuntaprofiili.resources import default_questionnaire
+    from kuntaprofiili.core.questionnaire import load_questionnaire
+    from kuntaprofiili.files.resources import default_questionnaire
 
     return load_questionnaire(path or default_questionnaire())
 
 
 def _dialect(excel_fi: bool) -> Any:
-    from kuntaprofiili.export import CsvDialect
+    from kuntaprofiili.files.export import CsvDialect
 
     return CsvDialect.EXCEL_FI if excel_fi else CsvDialect.PLAIN
 
@@ -136,8 +136,8 @@ def errors_path(output: Path) -> Path:
 def _check_paths(input_file: Path, output: Path, force: bool) -> Path:
     """Refuse a bad name or an overwrite before any work; the input is never a target."""
     from kuntaprofiili.errors import OutputFileError
-    from kuntaprofiili.safeio import ensure_writable
-    from kuntaprofiili.tabular import output_format, sheet_format
+    from kuntaprofiili.files.safeio import ensure_writable
+    from kuntaprofiili.sheets.read import output_format, sheet_format
 
     sheet_format(input_file)
     output_format(output)
@@ -150,7 +150,7 @@ def _check_paths(input_file: Path, output: Path, force: bool) -> Path:
 
 
 def _read(path: Path, io: Consoles, lang: str) -> Sheet:
-    from kuntaprofiili.tabular import read_sheet
+    from kuntaprofiili.sheets.read import read_sheet
 
     waiting = (
         io.err.status(message("batch.reading", lang, path=str(path)))
@@ -165,7 +165,7 @@ def _score(sheet: Sheet, context: BatchContext, io: Consoles, lang: str) -> Batc
     """Score with a progress bar on the terminal when the sheet is long."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-    from kuntaprofiili.batch import score_sheet
+    from kuntaprofiili.sheets.run import score_sheet
 
     shown = io.err.is_terminal and sheet.rows >= PROGRESS_FROM_ROWS
     columns = (
@@ -185,8 +185,8 @@ def _write_errors(
     outcome: BatchOutcome, dest: Path, lang: str, excel_fi: bool, force: bool
 ) -> None:
     """The errors file is always written, so it never describes an earlier run."""
-    from kuntaprofiili.batch import problems_frame
-    from kuntaprofiili.tabular import write_frame_csv
+    from kuntaprofiili.sheets.run import problems_frame
+    from kuntaprofiili.sheets.read import write_frame_csv
 
     write_frame_csv(problems_frame(outcome.problems, lang), dest, _dialect(excel_fi), force)
 
@@ -194,7 +194,7 @@ def _write_errors(
 def _write_results(
     outcome: BatchOutcome, context: BatchContext, dest: Path, lang: str, excel_fi: bool, force: bool
 ) -> None:
-    from kuntaprofiili.tabular import output_format, write_frame_csv, write_frames_xlsx
+    from kuntaprofiili.sheets.read import output_format, write_frame_csv, write_frames_xlsx
 
     kind = output_format(dest)
     if kind == "csv":  # measure ids only, as in assess's CSV; the titles are in XLSX and JSON
@@ -207,8 +207,8 @@ def _write_results(
         ]
         write_frames_xlsx(sheets, dest, force)
     else:
-        from kuntaprofiili.batch import outcome_json
-        from kuntaprofiili.export import write_json
+        from kuntaprofiili.sheets.run import outcome_json
+        from kuntaprofiili.files.export import write_json
 
         write_json(outcome_json(outcome, context.questionnaire, lang), dest, force)
 
@@ -223,8 +223,8 @@ def _write_reports(
     force: bool,
 ) -> None:
     """One HTML report per scored row (the sheet is read again: scoring let go of its text)."""
-    from kuntaprofiili.advice import load_content
-    from kuntaprofiili.batch_reports import plan_reports, write_reports
+    from kuntaprofiili.core.advice import load_content
+    from kuntaprofiili.sheets.reports import plan_reports, write_reports
 
     results = outcome.results.to_dict("records")
     content = load_content()
@@ -271,7 +271,7 @@ def problems_table(outcome: BatchOutcome, lang: str) -> Table:
 
 def summary_table(outcome: BatchOutcome, lang: str) -> Table:
     """Count and mean (median) score per dimension, by primary type and for all rows."""
-    from kuntaprofiili.model import Dimension
+    from kuntaprofiili.core.model import Dimension
 
     parts = [d.value for d in Dimension] + ["overall"]
     table = Table(title=message("batch.summary_title", lang), title_justify="left")

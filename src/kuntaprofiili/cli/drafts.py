@@ -26,7 +26,7 @@ from kuntaprofiili.i18n import Lang, message
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from kuntaprofiili.drafts import DraftInfo
+    from kuntaprofiili.files.drafts import DraftInfo
 
 
 def drafts(
@@ -38,7 +38,7 @@ def drafts(
     debug: DebugOption = False,
 ) -> None:
     """List unfinished assessments (drafts) and delete one."""
-    from kuntaprofiili.drafts import home, list_drafts
+    from kuntaprofiili.files.drafts import home, list_drafts
 
     io = consoles()
     with handle_errors(io.err, lang, debug):
@@ -98,7 +98,7 @@ def _when(info: DraftInfo) -> str:
 
 def _pick(choice: str, found: list[DraftInfo]) -> Path:
     """The draft meant by a list number or a path; only drafts may be deleted."""
-    from kuntaprofiili.drafts import DRAFT_SUFFIX, home
+    from kuntaprofiili.files.drafts import DRAFT_SUFFIX, home
 
     if choice.strip().isdigit():
         number = int(choice)
@@ -130,7 +130,7 @@ def _confirmed(target: Path, yes: bool, err: Console, lang: str) -> bool:
         return True
     if not stdin_is_terminal():
         raise OutputFileError("drafts.confirm_needed", path=str(target))
-    from kuntaprofiili.drafts import list_drafts
+    from kuntaprofiili.files.drafts import list_drafts
 
     same = target.resolve()
     info = next((i for i in list_drafts(target.parent) if i.path.resolve() == same), None)

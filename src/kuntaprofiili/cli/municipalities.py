@@ -18,7 +18,7 @@ from kuntaprofiili.cli._common import ForceOption, LangOption, _, consoles, hand
 from kuntaprofiili.i18n import Lang, message
 
 if TYPE_CHECKING:
-    from kuntaprofiili.municipalities import Municipality
+    from kuntaprofiili.core.municipality import Municipality
 
 SearchArgument = Annotated[
     str | None, typer.Argument(help=_("municipalities.opt.search"), show_default=False)
@@ -40,8 +40,12 @@ def municipalities(
     excel_fi: ExcelOption = False,
 ) -> None:
     """List and search the municipalities; --types shows their types and why."""
-    from kuntaprofiili.export import CsvDialect, write_csv
-    from kuntaprofiili.municipalities import load_municipalities, select_municipalities, type_rows
+    from kuntaprofiili.files.export import CsvDialect, write_csv
+    from kuntaprofiili.core.municipality import (
+        load_municipalities,
+        select_municipalities,
+        type_rows,
+    )
 
     io = consoles()
     with handle_errors(io.err, lang.value):
@@ -62,9 +66,9 @@ def municipalities(
 
 def municipality_table(found: Sequence[Municipality], lang: str, show_types: bool) -> Table:
     """Code, name, population, and the region or (with types) the types; fits 80 columns."""
-    from kuntaprofiili.classify import classify, format_number, type_label
-    from kuntaprofiili.municipalities import official_names
-    from kuntaprofiili.profile import profile_of
+    from kuntaprofiili.core.classify import classify, format_number, type_label
+    from kuntaprofiili.core.municipality import official_names
+    from kuntaprofiili.core.profile import profile_of
 
     table = Table(caption=message("municipalities.caption", lang, count=len(found)))
     table.add_column(message("municipalities.column.code", lang), no_wrap=True)
@@ -86,8 +90,8 @@ def municipality_table(found: Sequence[Municipality], lang: str, show_types: boo
 
 def reason_text(m: Municipality, lang: str) -> str:
     """The reason and notes of one municipality's type, as plain lines."""
-    from kuntaprofiili.classify import classify
-    from kuntaprofiili.profile import profile_of
+    from kuntaprofiili.core.classify import classify
+    from kuntaprofiili.core.profile import profile_of
 
     c = classify(profile_of(m))
     lines = [f"{message('municipalities.reason', lang)}: {c.reason(lang)}", *c.notes(lang)]

@@ -13,7 +13,7 @@ from kuntaprofiili.cli._common import DebugOption, LangOption, _, consoles, hand
 from kuntaprofiili.i18n import Lang, message
 
 if TYPE_CHECKING:
-    from kuntaprofiili.model import Item, Questionnaire
+    from kuntaprofiili.core.model import Item, Questionnaire
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 
@@ -23,8 +23,8 @@ FileArgument = Annotated[
 
 
 def _load(path: Path | None) -> Questionnaire:
-    from kuntaprofiili.questionnaire import load_questionnaire
-    from kuntaprofiili.resources import default_questionnaire
+    from kuntaprofiili.core.questionnaire import load_questionnaire
+    from kuntaprofiili.files.resources import default_questionnaire
 
     return load_questionnaire(path or default_questionnaire())
 

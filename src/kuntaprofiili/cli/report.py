@@ -27,15 +27,15 @@ from kuntaprofiili.cli._common import (
     handle_errors,
 )
 from kuntaprofiili.i18n import Lang, message
-from kuntaprofiili.typecodes import MunicipalityType
+from kuntaprofiili.core.typecodes import MunicipalityType
 
 if TYPE_CHECKING:
-    from kuntaprofiili.advice import Content
-    from kuntaprofiili.answers import AnswerSet
-    from kuntaprofiili.assessment import Assessment
-    from kuntaprofiili.html_report import PeerMedians
-    from kuntaprofiili.model import Questionnaire
-    from kuntaprofiili.municipalities import Municipality
+    from kuntaprofiili.core.advice import Content
+    from kuntaprofiili.core.answers import AnswerSet
+    from kuntaprofiili.core.assessment import Assessment
+    from kuntaprofiili.views.html_report import PeerMedians
+    from kuntaprofiili.core.model import Questionnaire
+    from kuntaprofiili.core.municipality import Municipality
 
 MAX_INPUT_BYTES = 5_000_000
 
@@ -72,8 +72,8 @@ def report(
     debug: DebugOption = False,
 ) -> None:
     """The HTML report of an answers file or result JSON (the terminal report without -o)."""
-    from kuntaprofiili.advice import load_content
-    from kuntaprofiili.html_report import write_html_report
+    from kuntaprofiili.core.advice import load_content
+    from kuntaprofiili.views.html_report import write_html_report
 
     io = consoles()
     with handle_errors(io.err, lang, debug):
@@ -104,8 +104,8 @@ def compare(
     debug: DebugOption = False,
 ) -> None:
     """What changed between two assessments, and how much was the method's doing."""
-    from kuntaprofiili.compare import build_comparison
-    from kuntaprofiili.compare import compare as compare_answers
+    from kuntaprofiili.core.compare import build_comparison
+    from kuntaprofiili.core.compare import compare as compare_answers
 
     io = consoles()
     with handle_errors(io.err, lang, debug):
@@ -125,8 +125,8 @@ def whatif(
     debug: DebugOption = False,
 ) -> None:
     """The one to three answer changes that lift the weakest dimension a band, cheapest first."""
-    from kuntaprofiili.advice import load_content
-    from kuntaprofiili.whatif import whatif_block
+    from kuntaprofiili.core.advice import load_content
+    from kuntaprofiili.core.whatif import whatif_block
 
     io = consoles()
     with handle_errors(io.err, lang, debug):
@@ -139,15 +139,15 @@ def whatif(
 
 
 def _print_report(result: Assessment, content: Content, io: Consoles, lang: str) -> None:
-    from kuntaprofiili.report import build_report
+    from kuntaprofiili.views.report import build_report
 
     io.out.print(build_report(result, content, lang))
 
 
 def load_questionnaire(path: Path | None) -> Questionnaire:
     """The questionnaire at ``path``, else the bundled default."""
-    from kuntaprofiili.questionnaire import load_questionnaire as load
-    from kuntaprofiili.resources import default_questionnaire
+    from kuntaprofiili.core.questionnaire import load_questionnaire as load
+    from kuntaprofiili.files.resources import default_questionnaire
 
     return load(path or default_questionnaire())
 
@@ -182,9 +182,9 @@ def read_input(
     path: Path, questionnaire: Questionnaire, io: Consoles | None = None, lang: str = "fi"
 ) -> Loaded:
     """Read an answers file or result JSON and validate its answers against ``questionnaire``."""
-    from kuntaprofiili.answers import parse_answers
+    from kuntaprofiili.core.answers import parse_answers
     from kuntaprofiili.errors import InputFileError
-    from kuntaprofiili.safeio import read_yaml
+    from kuntaprofiili.files.safeio import read_yaml
 
     raw = read_yaml(path, MAX_INPUT_BYTES, "answers_file")  # JSON is YAML too
     if not isinstance(raw, Mapping):
@@ -219,14 +219,14 @@ def _warn_version(
 def _place(query: str | None) -> Municipality | None:
     if not query:
         return None
-    from kuntaprofiili.municipalities import find_municipality, load_municipalities
+    from kuntaprofiili.core.municipality import find_municipality, load_municipalities
 
     return find_municipality(query, load_municipalities())
 
 
 def rebuild(loaded: Loaded, content: Content) -> Assessment:
     """Score, classify and advise the loaded answers again."""
-    from kuntaprofiili.assessment import build_assessment
+    from kuntaprofiili.core.assessment import build_assessment
 
     return build_assessment(
         loaded.questionnaire, loaded.answer_set, content, loaded.place, loaded.type_override
@@ -235,7 +235,7 @@ def rebuild(loaded: Loaded, content: Content) -> Assessment:
 
 def read_peers(path: Path, municipality_type: MunicipalityType) -> PeerMedians:
     """The median scores of ``municipality_type`` in a batch result (CSV, XLSX or JSON)."""
-    from kuntaprofiili.html_report import peer_medians
+    from kuntaprofiili.views.html_report import peer_medians
 
     rows = _peer_rows_json(path) if path.suffix.lower() == ".json" else _peer_rows_sheet(path)
     return peer_medians(rows, municipality_type)
@@ -243,7 +243,7 @@ def read_peers(path: Path, municipality_type: MunicipalityType) -> PeerMedians:
 
 def _peer_rows_sheet(path: Path) -> list[dict[str, object]]:
     from kuntaprofiili.errors import InputFileError
-    from kuntaprofiili.tabular import read_sheet
+    from kuntaprofiili.sheets.read import read_sheet
 
     sheet = read_sheet(path)
     if "primary_type" not in sheet.header:
@@ -257,7 +257,7 @@ def _peer_rows_json(path: Path) -> list[dict[str, object]]:
     import json
 
     from kuntaprofiili.errors import InputFileError
-    from kuntaprofiili.safeio import read_text
+    from kuntaprofiili.files.safeio import read_text
 
     try:
         data = json.loads(read_text(path, MAX_INPUT_BYTES * 20, "batch_result"))

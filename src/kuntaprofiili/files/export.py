@@ -16,11 +16,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from kuntaprofiili.safeio import ensure_writable, write_atomic
+from kuntaprofiili.files.safeio import ensure_writable, write_atomic
 
 if TYPE_CHECKING:
-    from kuntaprofiili.advice import TypeContent
-    from kuntaprofiili.assessment import Assessment
+    from kuntaprofiili.core.advice import TypeContent
+    from kuntaprofiili.core.assessment import Assessment
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -127,20 +127,20 @@ def result_row(assessment: Assessment, lang: str = "en") -> dict[str, object]:
 
 def _primary(assessment: Assessment) -> TypeContent:
     """The content of the primary type (vision, goals towards the state)."""
-    from kuntaprofiili.advice import load_content
+    from kuntaprofiili.core.advice import load_content
 
     return load_content().type_content(assessment.classification.primary)
 
 
 def _item_text(assessment: Assessment, item_id: str | None, lang: str) -> str | None:
-    from kuntaprofiili.report import item_name
+    from kuntaprofiili.views.report import item_name
 
     return item_name(assessment, item_id, lang)
 
 
 def result_json(assessment: Assessment, lang: str = "en") -> dict[str, Any]:
     """The nested JSON form (README, 'JSON export')."""
-    from kuntaprofiili.advice import load_content
+    from kuntaprofiili.core.advice import load_content
 
     a = assessment
     content = load_content()

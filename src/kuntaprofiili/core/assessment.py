@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kuntaprofiili.advice import Content, Suggestion, suggest_measures
-from kuntaprofiili.answers import AnswerSet
-from kuntaprofiili.classify import Classification, classify, override
-from kuntaprofiili.model import MunicipalityType, Questionnaire
-from kuntaprofiili.municipalities import Municipality
-from kuntaprofiili.profile import profile_from_answers
-from kuntaprofiili.scoring import Scores, score
+from kuntaprofiili.core.advice import Content, Suggestion, suggest_measures
+from kuntaprofiili.core.answers import AnswerSet
+from kuntaprofiili.core.classify import Classification, classify, override
+from kuntaprofiili.core.model import MunicipalityType, Questionnaire
+from kuntaprofiili.core.municipality import Municipality
+from kuntaprofiili.core.profile import profile_from_answers
+from kuntaprofiili.core.scoring import Scores, score
 
 SUGGESTION_COUNT = 5
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kuntaprofiili.answers import fold, plain_number
-from kuntaprofiili.export import CSV_FORMATS, CsvDialect, neutralise
+from kuntaprofiili.core.answers import fold, plain_number
+from kuntaprofiili.files.export import CSV_FORMATS, CsvDialect, neutralise
 from kuntaprofiili.i18n import LANGS, message
-from kuntaprofiili.model import Item, Questionnaire
-from kuntaprofiili.safeio import ensure_writable, write_atomic
+from kuntaprofiili.core.model import Item, Questionnaire
+from kuntaprofiili.files.safeio import ensure_writable, write_atomic
 
 MUNICIPALITY = "municipality"
 YEAR = "year"

@@ -1,17 +1,17 @@
 """Batch: a sheet of many municipalities in, validated, scored, classified and advised.
 
 The stages, each in its own module: the sheet's columns are matched and encoded
-(:mod:`~kuntaprofiili.sheet_columns`), its municipalities looked up
-(:mod:`~kuntaprofiili.sheet_places`) and the problems of whole rows found
-(:mod:`~kuntaprofiili.sheet_rows`); the valid rows then go through the same
+(:mod:`~kuntaprofiili.sheets.columns`), its municipalities looked up
+(:mod:`~kuntaprofiili.sheets.places`) and the problems of whole rows found
+(:mod:`~kuntaprofiili.sheets.rows`); the valid rows then go through the same
 ``scoring.score_columns`` as a single assessment, so a row's scores equal
 ``assess --answers`` for the same answers. Classification is done once per distinct
 (municipality, profile facts), and the suggested measures through the same
 ``ranking.rank_measures`` as ``advice.suggest_measures``, for all rows at once, so a
-million rows stay fast. What is written out is built in :mod:`~kuntaprofiili.batch_output`.
+million rows stay fast. What is written out is built in :mod:`~kuntaprofiili.sheets.results`.
 
 This module ties the stages together and holds the run's context and outcome. The names
-other modules import from ``kuntaprofiili.batch`` stay importable from here.
+other modules import from ``kuntaprofiili.sheets.run`` stay importable from here.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kuntaprofiili.batch_output import (
+from kuntaprofiili.sheets.results import (
     SCORE_COLUMNS,
     bands,
     outcome_json,
@@ -34,11 +34,11 @@ from kuntaprofiili.batch_output import (
     summarise,
 )
 from kuntaprofiili.errors import InputFileError
-from kuntaprofiili.model import DONT_KNOW, Item, MunicipalityType, Questionnaire
-from kuntaprofiili.municipalities import Municipality
-from kuntaprofiili.ranking import questionnaire_items, rank_measures
-from kuntaprofiili.scoring import BoolArray, FloatArray, ScoreTable, score_columns
-from kuntaprofiili.sheet_columns import (
+from kuntaprofiili.core.model import DONT_KNOW, Item, MunicipalityType, Questionnaire
+from kuntaprofiili.core.municipality import Municipality
+from kuntaprofiili.core.ranking import questionnaire_items, rank_measures
+from kuntaprofiili.core.scoring import BoolArray, FloatArray, ScoreTable, score_columns
+from kuntaprofiili.sheets.columns import (
     YEAR_RANGE,
     Encoded,
     IntArray,
@@ -50,13 +50,13 @@ from kuntaprofiili.sheet_columns import (
     find_layout,
     read_years,
 )
-from kuntaprofiili.sheet_places import ObjectArray, Places, find_place, place_index, resolve_places
-from kuntaprofiili.sheet_rows import Cells, read_cells, row_problems
-from kuntaprofiili.tabular import Sheet
+from kuntaprofiili.sheets.places import ObjectArray, Places, find_place, place_index, resolve_places
+from kuntaprofiili.sheets.rows import Cells, read_cells, row_problems
+from kuntaprofiili.sheets.read import Sheet
 
 if TYPE_CHECKING:
-    from kuntaprofiili.advice import Content
-    from kuntaprofiili.classify import Classification
+    from kuntaprofiili.core.advice import Content
+    from kuntaprofiili.core.classify import Classification
 
 __all__ = [
     "DEFAULT_MEASURES",
@@ -127,14 +127,14 @@ def load_batch_context(
     questionnaire_path: Any = None, measures: int = DEFAULT_MEASURES
 ) -> BatchContext:
     """Read the questionnaire (the default one if None), reference data and measures."""
-    from kuntaprofiili.municipalities import load_municipalities
-    from kuntaprofiili.questionnaire import load_questionnaire
-    from kuntaprofiili.resources import default_questionnaire
+    from kuntaprofiili.core.municipality import load_municipalities
+    from kuntaprofiili.core.questionnaire import load_questionnaire
+    from kuntaprofiili.files.resources import default_questionnaire
 
     questionnaire = load_questionnaire(questionnaire_path or default_questionnaire())
     content = None
     if measures > 0:
-        from kuntaprofiili.advice import load_content
+        from kuntaprofiili.core.advice import load_content
 
         content = load_content()
     return BatchContext(questionnaire, load_municipalities(), content, measures)
@@ -276,8 +276,8 @@ def classify_rows(
 
     Returns a number per row indexing the list of distinct classifications.
     """
-    from kuntaprofiili.classify import classify
-    from kuntaprofiili.profile import profile_from_answers
+    from kuntaprofiili.core.classify import classify
+    from kuntaprofiili.core.profile import profile_from_answers
 
     profile = [i for i in context.questionnaire.profile_items() if i.id in cells.answers]
     keys = pd.DataFrame({"place": cells.places.index[keep]})

@@ -15,8 +15,8 @@ from pydantic import ValidationError
 
 from kuntaprofiili.errors import QuestionnaireError
 from kuntaprofiili.i18n import LANGS, Term, message
-from kuntaprofiili.model import Dimension, Item, Kind, Questionnaire
-from kuntaprofiili.safeio import read_yaml
+from kuntaprofiili.core.model import Dimension, Item, Kind, Questionnaire
+from kuntaprofiili.files.safeio import read_yaml
 
 STANDARD_SCALES: dict[str, tuple[tuple[str, float], ...]] = {
     Kind.LIKERT: (("1", 0.0), ("2", 25.0), ("3", 50.0), ("4", 75.0), ("5", 100.0)),

@@ -5,7 +5,7 @@ the file boundary, with frozen pydantic models (:func:`load_content`, the only f
 here that reads files). :func:`suggest_measures` is pure: it ranks the measures that
 suit a municipality against its :class:`~kuntaprofiili.scoring.Scores`.
 
-The ranking rules (which measures suit, need, ties) are in :mod:`kuntaprofiili.ranking`,
+The ranking rules (which measures suit, need, ties) are in :mod:`kuntaprofiili.core.ranking`,
 which ``batch`` uses too, so one assessment and a sheet of a million rank alike.
 """
 
@@ -25,16 +25,16 @@ from pydantic_core import ErrorDetails
 
 from kuntaprofiili.errors import InputFileError
 from kuntaprofiili.i18n import LANGS, message
-from kuntaprofiili.model import Dimension, Identifier, MunicipalityType, Text
-from kuntaprofiili.ranking import (
+from kuntaprofiili.core.model import Dimension, Identifier, MunicipalityType, Text
+from kuntaprofiili.core.ranking import (
     RankedItem,
     one_row,
     rank_measures,
     unanswered_item,
 )
-from kuntaprofiili.resources import data_file
-from kuntaprofiili.safeio import read_yaml
-from kuntaprofiili.scoring import Scores
+from kuntaprofiili.files.resources import data_file
+from kuntaprofiili.files.safeio import read_yaml
+from kuntaprofiili.core.scoring import Scores
 
 MAX_CONTENT_BYTES = 2_000_000
 TYPES_FILE = "types.yaml"

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kuntaprofiili.municipalities import Municipality, fold_name
-from kuntaprofiili.scoring import BoolArray
+from kuntaprofiili.core.municipality import Municipality, fold_name
+from kuntaprofiili.core.scoring import BoolArray
 
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
 ObjectArray = np.ndarray[Any, np.dtype[np.object_]]

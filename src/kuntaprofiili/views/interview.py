@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from kuntaprofiili.answers import (
+from kuntaprofiili.core.answers import (
     AnswerValue,
     applicable_ids,
     coerce_answer,
@@ -23,7 +23,7 @@ from kuntaprofiili.answers import (
 )
 from kuntaprofiili.errors import AnswerError, Interrupted
 from kuntaprofiili.i18n import message
-from kuntaprofiili.model import DONT_KNOW, Item, Questionnaire
+from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire
 
 HELP_KEY = "?"
 BACK_KEY = "<"

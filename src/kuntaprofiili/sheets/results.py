@@ -14,14 +14,14 @@ import numpy as np
 import pandas as pd
 
 from kuntaprofiili.i18n import message
-from kuntaprofiili.model import Dimension, MunicipalityType, Questionnaire
-from kuntaprofiili.scoring import BAND_LIMITS, Band, BoolArray, FloatArray, ScoreTable
-from kuntaprofiili.sheet_columns import IntArray, RowError
-from kuntaprofiili.sheet_places import ObjectArray
+from kuntaprofiili.core.model import Dimension, MunicipalityType, Questionnaire
+from kuntaprofiili.core.scoring import BAND_LIMITS, Band, BoolArray, FloatArray, ScoreTable
+from kuntaprofiili.sheets.columns import IntArray, RowError
+from kuntaprofiili.sheets.places import ObjectArray
 
 if TYPE_CHECKING:
-    from kuntaprofiili.batch import BatchOutcome
-    from kuntaprofiili.sheet_rows import Cells
+    from kuntaprofiili.sheets.run import BatchOutcome
+    from kuntaprofiili.sheets.rows import Cells
 
 SCORE_COLUMNS = tuple(f"{d}_score" for d in Dimension) + ("overall",)
 

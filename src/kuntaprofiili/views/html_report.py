@@ -22,14 +22,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kuntaprofiili.i18n import message
-from kuntaprofiili.model import Dimension, Item, MunicipalityType, Questionnaire
-from kuntaprofiili.safeio import ensure_writable, write_text_atomic
-from kuntaprofiili.scoring import BAND_LIMITS, MIN_COVERAGE, Band, ItemScore, band_of
-from kuntaprofiili.whatif import Lift, Outcome, change_text, lift_of, lift_summary, measure_text
+from kuntaprofiili.core.model import Dimension, Item, MunicipalityType, Questionnaire
+from kuntaprofiili.files.safeio import ensure_writable, write_text_atomic
+from kuntaprofiili.core.scoring import BAND_LIMITS, MIN_COVERAGE, Band, ItemScore, band_of
+from kuntaprofiili.core.whatif import (
+    Lift,
+    Outcome,
+    change_text,
+    lift_of,
+    lift_summary,
+    measure_text,
+)
 
 if TYPE_CHECKING:
-    from kuntaprofiili.advice import Content, Suggestion
-    from kuntaprofiili.assessment import Assessment
+    from kuntaprofiili.core.advice import Content, Suggestion
+    from kuntaprofiili.core.assessment import Assessment
 
 RADAR_SIZE = (520, 380)
 RADAR_CENTRE = (260.0, 190.0)
@@ -439,7 +446,7 @@ def appendix_section(questionnaire: Questionnaire, lang: str) -> str:
 @cache
 def report_css() -> str:
     """The stylesheet, kept in report.css beside this module and inlined into every report."""
-    return files("kuntaprofiili").joinpath("report.css").read_text(encoding="utf-8")
+    return files("kuntaprofiili.views").joinpath("report.css").read_text(encoding="utf-8")
 
 
 def _header(assessment: Assessment, lang: str) -> str:

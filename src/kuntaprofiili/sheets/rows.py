@@ -1,6 +1,6 @@
 """A batch sheet read whole: every column encoded, then the problems of whole rows.
 
-Cells are checked column by column (:mod:`kuntaprofiili.sheet_columns`); what is wrong
+Cells are checked column by column (:mod:`kuntaprofiili.sheets.columns`); what is wrong
 with a row as a whole is found here: nothing in it, no municipality, a municipality the
 reference data does not know and no profile facts to classify it by, the same
 municipality (and year) twice, or more cells than the sheet has columns. A known
@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from kuntaprofiili.i18n import message
-from kuntaprofiili.municipalities import search_municipalities
-from kuntaprofiili.scoring import BoolArray, FloatArray
-from kuntaprofiili.sheet_columns import (
+from kuntaprofiili.core.municipality import search_municipalities
+from kuntaprofiili.core.scoring import BoolArray, FloatArray
+from kuntaprofiili.sheets.columns import (
     Encoded,
     IntArray,
     Layout,
@@ -30,11 +30,11 @@ from kuntaprofiili.sheet_columns import (
     encode_column,
     read_years,
 )
-from kuntaprofiili.sheet_places import Places, resolve_places
-from kuntaprofiili.tabular import Sheet
+from kuntaprofiili.sheets.places import Places, resolve_places
+from kuntaprofiili.sheets.read import Sheet
 
 if TYPE_CHECKING:
-    from kuntaprofiili.batch import BatchContext
+    from kuntaprofiili.sheets.run import BatchContext
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,11 +38,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kuntaprofiili.model import Dimension, MunicipalityType, Questionnaire
-from kuntaprofiili.scoring import BoolArray, FloatArray, Scores, ScoreTable
+from kuntaprofiili.core.model import Dimension, MunicipalityType, Questionnaire
+from kuntaprofiili.core.scoring import BoolArray, FloatArray, Scores, ScoreTable
 
 if TYPE_CHECKING:
-    from kuntaprofiili.advice import Measure
+    from kuntaprofiili.core.advice import Measure
 
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
 

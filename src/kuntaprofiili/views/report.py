@@ -13,11 +13,11 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from kuntaprofiili.advice import Content
-from kuntaprofiili.assessment import Assessment
+from kuntaprofiili.core.advice import Content
+from kuntaprofiili.core.assessment import Assessment
 from kuntaprofiili.i18n import message
-from kuntaprofiili.model import Dimension, MunicipalityType
-from kuntaprofiili.scoring import Band, DimensionScore, ItemScore
+from kuntaprofiili.core.model import Dimension, MunicipalityType
+from kuntaprofiili.core.scoring import Band, DimensionScore, ItemScore
 
 BAR_WIDTH = 24
 BAND_STYLE = {Band.RED: "red", Band.YELLOW: "yellow", Band.GREEN: "green"}
@@ -131,7 +131,7 @@ def scores_block(assessment: Assessment, lang: str) -> RenderableType:
 
 
 def _band(score: float | None) -> Band | None:
-    from kuntaprofiili.scoring import band_of
+    from kuntaprofiili.core.scoring import band_of
 
     return band_of(score)
 
@@ -162,7 +162,7 @@ def advice_block(assessment: Assessment, content: Content, lang: str) -> Rendera
 
 def build_report(assessment: Assessment, content: Content, lang: str) -> RenderableType:
     """The whole report."""
-    from kuntaprofiili.whatif import whatif_block
+    from kuntaprofiili.core.whatif import whatif_block
 
     return Group(
         header(assessment, lang),

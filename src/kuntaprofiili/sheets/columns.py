@@ -19,13 +19,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kuntaprofiili.answers import NUMBER_PATTERN, coerce_answer, expected_text, fold, parse_number
+from kuntaprofiili.core.answers import (
+    NUMBER_PATTERN,
+    coerce_answer,
+    expected_text,
+    fold,
+    parse_number,
+)
 from kuntaprofiili.errors import AnswerError, InputFileError
 from kuntaprofiili.i18n import message
-from kuntaprofiili.model import Item, Questionnaire
-from kuntaprofiili.scoring import BoolArray, FloatArray, encode_value
-from kuntaprofiili.tabular import Sheet
-from kuntaprofiili.template import MUNICIPALITY, MUNICIPALITY_HEADERS, YEAR, YEAR_HEADERS
+from kuntaprofiili.core.model import Item, Questionnaire
+from kuntaprofiili.core.scoring import BoolArray, FloatArray, encode_value
+from kuntaprofiili.sheets.read import Sheet
+from kuntaprofiili.sheets.template import MUNICIPALITY, MUNICIPALITY_HEADERS, YEAR, YEAR_HEADERS
 
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
 

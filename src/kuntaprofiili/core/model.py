@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from kuntaprofiili.typecodes import MunicipalityType
+from kuntaprofiili.core.typecodes import MunicipalityType
 
 DONT_KNOW = "dont_know"
 __all__ = ["MunicipalityType"]  # re-exported; defined in typecodes for a light CLI

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from kuntaprofiili.errors import OutputFileError
-from kuntaprofiili.export import CSV_FORMATS, CsvDialect, CsvFormat, format_cell, neutralise
-from kuntaprofiili.safeio import ensure_writable, write_atomic
+from kuntaprofiili.files.export import CSV_FORMATS, CsvDialect, CsvFormat, format_cell, neutralise
+from kuntaprofiili.files.safeio import ensure_writable, write_atomic
 
 EXCEL_MAX_ROWS = 1_048_576  # header included
 WRITE_BLOCK = 50_000  # rows formatted and joined at a time

@@ -17,7 +17,7 @@ from typing import Any
 
 from kuntaprofiili.errors import AnswerError
 from kuntaprofiili.i18n import LANGS, Lines, Term
-from kuntaprofiili.model import DONT_KNOW, Item, Questionnaire, yaml_code
+from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire, yaml_code
 
 AnswerValue = float | str
 Answers = Mapping[str, AnswerValue]

@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kuntaprofiili.advice import Content
-from kuntaprofiili.answers import AnswerSet, AnswerValue, coerce_answer
-from kuntaprofiili.assessment import Assessment, build_assessment
-from kuntaprofiili.batch import find_layout
-from kuntaprofiili.drafts import slug
+from kuntaprofiili.core.advice import Content
+from kuntaprofiili.core.answers import AnswerSet, AnswerValue, coerce_answer
+from kuntaprofiili.core.assessment import Assessment, build_assessment
+from kuntaprofiili.sheets.run import find_layout
+from kuntaprofiili.files.drafts import slug
 from kuntaprofiili.errors import AnswerError
-from kuntaprofiili.html_report import peer_medians, write_html_report
-from kuntaprofiili.model import Questionnaire
-from kuntaprofiili.municipalities import find_municipality, load_municipalities, profile_answers
-from kuntaprofiili.safeio import ensure_writable
-from kuntaprofiili.tabular import Sheet
+from kuntaprofiili.views.html_report import peer_medians, write_html_report
+from kuntaprofiili.core.model import Questionnaire
+from kuntaprofiili.core.municipality import find_municipality, load_municipalities, profile_answers
+from kuntaprofiili.files.safeio import ensure_writable
+from kuntaprofiili.sheets.read import Sheet
 
 
 @dataclass(frozen=True, slots=True)

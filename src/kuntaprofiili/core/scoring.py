@@ -24,8 +24,8 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from kuntaprofiili.answers import Answers
-from kuntaprofiili.model import DONT_KNOW, Dimension, Item, Questionnaire
+from kuntaprofiili.core.answers import Answers
+from kuntaprofiili.core.model import DONT_KNOW, Dimension, Item, Questionnaire
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

@@ -15,10 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kuntaprofiili.answers import AnswerSet, parse_answers
-from kuntaprofiili.answers import fold as fold_text
-from kuntaprofiili.model import Questionnaire
-from kuntaprofiili.safeio import read_yaml, write_text_atomic
+from kuntaprofiili.core.answers import AnswerSet, parse_answers
+from kuntaprofiili.core.answers import fold as fold_text
+from kuntaprofiili.core.model import Questionnaire
+from kuntaprofiili.files.safeio import read_yaml, write_text_atomic
 
 MAX_ANSWERS_BYTES = 1_000_000
 DRAFT_SUFFIX = ".draft.yaml"

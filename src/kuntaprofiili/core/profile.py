@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kuntaprofiili.municipalities import (
+from kuntaprofiili.core.municipality import (
     CENTRE_ROLES,
     LANGUAGE_STATUSES,
     Municipality,

@@ -21,8 +21,8 @@ from functools import cache
 from pathlib import Path
 
 from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
-from kuntaprofiili.resources import data_file
-from kuntaprofiili.safeio import read_text
+from kuntaprofiili.files.resources import data_file
+from kuntaprofiili.files.safeio import read_text
 
 DATA_FILE = "municipalities.csv"
 MAX_BYTES = 1_000_000
@@ -248,8 +248,8 @@ def profile_answers(m: Municipality) -> dict[str, float | str]:
 
 def type_rows(municipalities: Sequence[Municipality], lang: str) -> list[dict[str, object]]:
     """One row per municipality with its types and the reason, for ``municipalities -o``."""
-    from kuntaprofiili.classify import classify
-    from kuntaprofiili.profile import profile_of
+    from kuntaprofiili.core.classify import classify
+    from kuntaprofiili.core.profile import profile_of
 
     rows: list[dict[str, object]] = []
     for m in municipalities:

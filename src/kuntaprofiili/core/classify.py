@@ -35,8 +35,8 @@ from dataclasses import KW_ONLY, dataclass, replace
 from enum import StrEnum
 
 from kuntaprofiili.i18n import message
-from kuntaprofiili.profile import Profile
-from kuntaprofiili.typecodes import MunicipalityType
+from kuntaprofiili.core.profile import Profile
+from kuntaprofiili.core.typecodes import MunicipalityType
 
 T = MunicipalityType
 LARGE_CITY_ABOVE = 50_000

@@ -28,17 +28,17 @@ from typing import IO, Any
 
 import pandas as pd
 
-from kuntaprofiili.answers import fold
+from kuntaprofiili.core.answers import fold
 from kuntaprofiili.errors import InputFileError
 from kuntaprofiili.i18n import Term
-from kuntaprofiili.safeio import check_size
-from kuntaprofiili.sheet_writers import EXCEL_MAX_ROWS as EXCEL_MAX_ROWS
-from kuntaprofiili.sheet_writers import csv_columns as csv_columns
-from kuntaprofiili.sheet_writers import neutralise_frame as neutralise_frame
-from kuntaprofiili.sheet_writers import output_format as output_format
-from kuntaprofiili.sheet_writers import write_frame_csv as write_frame_csv
-from kuntaprofiili.sheet_writers import write_frames_xlsx as write_frames_xlsx
-from kuntaprofiili.template import MUNICIPALITY_HEADERS, is_description_row
+from kuntaprofiili.files.safeio import check_size
+from kuntaprofiili.sheets.write import EXCEL_MAX_ROWS as EXCEL_MAX_ROWS
+from kuntaprofiili.sheets.write import csv_columns as csv_columns
+from kuntaprofiili.sheets.write import neutralise_frame as neutralise_frame
+from kuntaprofiili.sheets.write import output_format as output_format
+from kuntaprofiili.sheets.write import write_frame_csv as write_frame_csv
+from kuntaprofiili.sheets.write import write_frames_xlsx as write_frames_xlsx
+from kuntaprofiili.sheets.template import MUNICIPALITY_HEADERS, is_description_row
 
 MAX_CSV_BYTES = 1 << 30  # a million rows of the bundled questionnaire are ~450 MB
 MAX_XLSX_BYTES = 200 << 20

@@ -22,10 +22,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from kuntaprofiili.answers import Answers, AnswerValue
+from kuntaprofiili.core.answers import Answers, AnswerValue
 from kuntaprofiili.i18n import message
-from kuntaprofiili.model import Dimension, Item, Questionnaire
-from kuntaprofiili.scoring import Scores, band_of, score
+from kuntaprofiili.core.model import Dimension, Item, Questionnaire
+from kuntaprofiili.core.scoring import Scores, band_of, score
 
 EPSILON = 1e-9
 
@@ -207,7 +207,7 @@ def signed(value: float | None, lang: str) -> str:
 
 
 def _score(value: float | None, lang: str) -> str:
-    from kuntaprofiili.report import band_label, fmt_score
+    from kuntaprofiili.views.report import band_label, fmt_score
 
     if value is None:
         return band_label(None, lang)
@@ -236,7 +236,7 @@ def comparison_table(comparison: Comparison, lang: str) -> Table:
 
 
 def _answer(item: Item | None, value: AnswerValue | None, lang: str) -> str:
-    from kuntaprofiili.whatif import answer_text
+    from kuntaprofiili.core.whatif import answer_text
 
     if item is None:
         return "–"

@@ -40,11 +40,11 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from kuntaprofiili.advice import Content, Measure
-from kuntaprofiili.answers import Answers, AnswerValue, applicable_ids
+from kuntaprofiili.core.advice import Content, Measure
+from kuntaprofiili.core.answers import Answers, AnswerValue, applicable_ids
 from kuntaprofiili.i18n import message
-from kuntaprofiili.model import DONT_KNOW, Dimension, Item, Questionnaire
-from kuntaprofiili.scoring import (
+from kuntaprofiili.core.model import DONT_KNOW, Dimension, Item, Questionnaire
+from kuntaprofiili.core.scoring import (
     BAND_LIMITS,
     Band,
     FloatArray,
@@ -56,7 +56,7 @@ from kuntaprofiili.scoring import (
 )
 
 if TYPE_CHECKING:
-    from kuntaprofiili.assessment import Assessment
+    from kuntaprofiili.core.assessment import Assessment
 
 MAX_CHANGES = 3
 NUMERIC_STEP = 25.0  # item points per step of a numeric change
@@ -378,7 +378,7 @@ def answer_text(item: Item, value: AnswerValue | None, lang: str) -> str:
 
 
 def _score_words(score: float | None, lang: str) -> tuple[str, str]:
-    from kuntaprofiili.report import band_label, fmt_score
+    from kuntaprofiili.views.report import band_label, fmt_score
 
     return fmt_score(score, lang), band_label(band_of(score) if score is not None else None, lang)
 

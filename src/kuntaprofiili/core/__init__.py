@@ -1,0 +1,1 @@
+"""Compute only: the questionnaire model, answers, scoring, types, advice; no I/O, no terminal."""

@@ -1,0 +1,1 @@
+"""What reads and writes files: bundled resources, safe I/O, drafts, loaders and exports."""

@@ -1,0 +1,1 @@
+"""Spreadsheets: reading, column and row checks, batch scoring, results, template, reports."""
