@@ -48,8 +48,9 @@ def synthetic_sheet(rows: int, seed: int = 1) -> Any:
     import numpy as np
     import pandas as pd
 
-    from kuntaprofiili.core.municipality import load_municipalities, profile_answers
-    from kuntaprofiili.core.questionnaire import load_questionnaire
+    from kuntaprofiili.core.municipality import profile_answers
+    from kuntaprofiili.files.municipality_file import load_municipalities
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire
     from kuntaprofiili.files.resources import default_questionnaire
     from kuntaprofiili.sheets.template import build_template
 

@@ -10,7 +10,7 @@ import pytest
 
 from helpers import MINI_ANSWERS
 from kuntaprofiili.core.model import Questionnaire
-from kuntaprofiili.core.questionnaire import load_questionnaire
+from kuntaprofiili.files.questionnaire_file import load_questionnaire
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.yaml"

@@ -8,16 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kuntaprofiili.core.advice import (
-    Content,
-    Measure,
-    Suggestion,
-    load_content,
-    suggest_measures,
-)
-from kuntaprofiili.i18n import LANGS
+from kuntaprofiili.core.advice import Suggestion, suggest_measures
+from kuntaprofiili.core.content import Content, Measure
 from kuntaprofiili.core.model import Dimension, MunicipalityType, Text
 from kuntaprofiili.core.scoring import DimensionScore, ItemScore, Scores, band_of
+from kuntaprofiili.files.content_file import load_content
+from kuntaprofiili.i18n import LANGS
 
 ECO, SOC, ECON, TECH = Dimension
 SMALL = MunicipalityType.SMALL_MUNICIPALITY

@@ -19,27 +19,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kuntaprofiili.core.advice import load_content, suggest_measures
-from kuntaprofiili.core.answers import coerce_answer
-from kuntaprofiili.sheets.run import (
-    BatchContext,
-    BatchOutcome,
-    bands,
-    find_place,
-    peer_ranks,
-    place_index,
-    score_sheet,
-)
-from kuntaprofiili.core.classify import classify
 from kuntaprofiili.cli import app
-from kuntaprofiili.errors import AnswerError, ExitCode
+from kuntaprofiili.core.advice import suggest_measures
+from kuntaprofiili.core.answers import coerce_answer
+from kuntaprofiili.core.classify import classify
 from kuntaprofiili.core.model import Item, Questionnaire
-from kuntaprofiili.core.municipality import find_municipality, load_municipalities
+from kuntaprofiili.core.municipality import find_municipality
 from kuntaprofiili.core.profile import profile_from_answers
-from kuntaprofiili.core.questionnaire import load_questionnaire
-from kuntaprofiili.files.resources import default_questionnaire
 from kuntaprofiili.core.scoring import band_of, row_scores, score
+from kuntaprofiili.errors import AnswerError, ExitCode
+from kuntaprofiili.files.content_file import load_content
+from kuntaprofiili.files.municipality_file import load_municipalities
+from kuntaprofiili.files.questionnaire_file import load_questionnaire
+from kuntaprofiili.files.resources import default_questionnaire
+from kuntaprofiili.sheets.context import BatchContext, BatchOutcome
+from kuntaprofiili.sheets.places import find_place, place_index
 from kuntaprofiili.sheets.read import Sheet, cell_text, detect_encoding, detect_separator
+from kuntaprofiili.sheets.results import bands, peer_ranks
+from kuntaprofiili.sheets.run import score_sheet
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.yaml"

@@ -9,10 +9,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kuntaprofiili.cli import app
-from kuntaprofiili.files.drafts import slug
+from kuntaprofiili.core.municipality import find_municipality
 from kuntaprofiili.errors import ExitCode
+from kuntaprofiili.files.drafts import slug
+from kuntaprofiili.files.municipality_file import load_municipalities
 from kuntaprofiili.i18n import message
-from kuntaprofiili.core.municipality import find_municipality, load_municipalities
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "kunnat-2026.csv"
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from kuntaprofiili.core.advice import load_content
 from kuntaprofiili.core.answers import AnswerSet, AnswerValue
 from kuntaprofiili.core.assessment import build_assessment
-from kuntaprofiili.views.html_report import PeerMedians, render_html
 from kuntaprofiili.core.model import Dimension, Questionnaire
+from kuntaprofiili.files.content_file import load_content
+from kuntaprofiili.views.html_report import PeerMedians, render_html
 
 WINDOW = (1200, 1600)
 A4_POINTS = (595.28, 841.89)

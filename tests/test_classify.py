@@ -7,10 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kuntaprofiili.core.classify import Classification, classify, override
-from kuntaprofiili.i18n import LANGS
-from kuntaprofiili.core.municipality import Municipality, find_municipality, load_municipalities
+from kuntaprofiili.core.municipality import Municipality, find_municipality
 from kuntaprofiili.core.profile import Profile, profile_from_answers, profile_of
 from kuntaprofiili.core.typecodes import MunicipalityType as T
+from kuntaprofiili.files.municipality_file import load_municipalities
+from kuntaprofiili.i18n import LANGS
 
 ALL = load_municipalities()
 

@@ -10,13 +10,15 @@ import yaml
 from rich.console import Console
 from typer.testing import CliRunner
 
-from kuntaprofiili.core.answers import AnswerValue
 from kuntaprofiili.cli import app
-from kuntaprofiili.core.compare import Comparison, Split, build_comparison, compare, signed
-from kuntaprofiili.i18n import message
+from kuntaprofiili.core.answers import AnswerValue
+from kuntaprofiili.core.compare import Comparison, Split, compare
 from kuntaprofiili.core.model import Dimension, Questionnaire
-from kuntaprofiili.core.questionnaire import load_questionnaire
+from kuntaprofiili.core.numbers import format_signed as signed
+from kuntaprofiili.files.questionnaire_file import load_questionnaire
 from kuntaprofiili.files.safeio import read_yaml
+from kuntaprofiili.i18n import message
+from kuntaprofiili.views.compare_view import build_comparison
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.yaml"

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from kuntaprofiili.core.advice import Content, MeasuresFile, load_content, parse_content
-from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
-from kuntaprofiili.i18n import LANGS
+from kuntaprofiili.core.content import Content, MeasuresFile, parse_content
 from kuntaprofiili.core.model import Dimension, MunicipalityType, Text
-from kuntaprofiili.core.questionnaire import load_questionnaire
+from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
+from kuntaprofiili.files.content_file import load_content
+from kuntaprofiili.files.questionnaire_file import load_questionnaire
 from kuntaprofiili.files.resources import default_questionnaire
+from kuntaprofiili.i18n import LANGS
 
 TYPE_LISTS = ("challenges", "opportunities", "municipal_measures", "state_measures")
 

@@ -6,9 +6,9 @@ import pytest
 
 from kuntaprofiili.core.answers import AnswerValue
 from kuntaprofiili.core.model import Dimension, Item, Questionnaire
-from kuntaprofiili.core.questionnaire import load_questionnaire
-from kuntaprofiili.files.resources import default_questionnaire
 from kuntaprofiili.core.scoring import score
+from kuntaprofiili.files.questionnaire_file import load_questionnaire
+from kuntaprofiili.files.resources import default_questionnaire
 
 LANGS = ("fi", "sv", "en")
 

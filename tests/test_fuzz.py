@@ -24,7 +24,7 @@ from typer.testing import CliRunner, Result
 from helpers import MINI_ANSWERS
 from kuntaprofiili.cli import app
 from kuntaprofiili.errors import ExitCode, KuntaprofiiliError
-from kuntaprofiili.core.questionnaire import load_questionnaire
+from kuntaprofiili.files.questionnaire_file import load_questionnaire
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 MINI_TEXT = MINI.read_text(encoding="utf-8")

@@ -12,11 +12,15 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from kuntaprofiili.core.advice import Content, load_content
+from kuntaprofiili.cli import app
 from kuntaprofiili.core.answers import AnswerSet, AnswerValue
 from kuntaprofiili.core.assessment import Assessment, build_assessment
-from kuntaprofiili.cli import app
+from kuntaprofiili.core.numbers import format_number
+from kuntaprofiili.core.content import Content
+from kuntaprofiili.core.model import Dimension, MunicipalityType, Questionnaire
 from kuntaprofiili.errors import OutputFileError
+from kuntaprofiili.files.content_file import load_content
+from kuntaprofiili.i18n import message
 from kuntaprofiili.views.html_report import (
     RADAR_CENTRE,
     RADAR_RADIUS,
@@ -26,8 +30,6 @@ from kuntaprofiili.views.html_report import (
     render_html,
     write_html_report,
 )
-from kuntaprofiili.i18n import message
-from kuntaprofiili.core.model import Dimension, MunicipalityType, Questionnaire
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = str(FIXTURES / "mini.yaml")
@@ -261,7 +263,8 @@ def test_appendix_lists_bounds_weights_and_sources(
         assert f'<td class="num">{item.weight:g}</td>' in row
         ind = item.indicator
         if ind is not None:
-            assert f"{ind.lower_bound:g} → 0, {ind.optimum:g} → 100" in row
+            low, best = format_number(ind.lower_bound, "en"), format_number(ind.optimum, "en")
+                assert f"{low} → 0, {best} → 100" in row
             assert str(ind.source) in row
     assert "under 67 %" in appendix  # the coverage rule
     assert "red under 25, yellow 25–75, green from 75" in appendix

@@ -12,18 +12,18 @@ import pytest
 from typer.testing import CliRunner
 
 from kuntaprofiili.cli import app
-from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
 from kuntaprofiili.core.municipality import (
     Municipality,
     closest_municipalities,
     find_municipality,
-    load_municipalities,
     parse_municipalities,
     profile_answers,
     search_municipalities,
     select_municipalities,
-    type_rows,
 )
+from kuntaprofiili.core.type_table import type_rows
+from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
+from kuntaprofiili.files.municipality_file import load_municipalities
 from kuntaprofiili.files.resources import data_file
 
 ALL = load_municipalities()

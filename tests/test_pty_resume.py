@@ -19,7 +19,7 @@ import yaml
 
 from helpers import MINI_ANSWERS, spawn_cli
 from kuntaprofiili.files.drafts import DRAFT_SUFFIX, read_answers
-from kuntaprofiili.core.questionnaire import load_questionnaire
+from kuntaprofiili.files.questionnaire_file import load_questionnaire
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 # Each question of mini in order, with the keys typed to answer it.

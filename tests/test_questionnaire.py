@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kuntaprofiili.errors import InputFileError, QuestionnaireError
 from kuntaprofiili.core.model import Kind, Questionnaire
-from kuntaprofiili.core.questionnaire import load_questionnaire
+from kuntaprofiili.errors import InputFileError, QuestionnaireError
+from kuntaprofiili.files.questionnaire_file import load_questionnaire
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -7,14 +7,15 @@ import io
 import pytest
 from rich.console import Console
 
-from kuntaprofiili.core.advice import load_content
 from kuntaprofiili.core.answers import AnswerSet
 from kuntaprofiili.core.assessment import build_assessment
 from kuntaprofiili.core.model import DONT_KNOW, Questionnaire
-from kuntaprofiili.core.municipality import find_municipality, load_municipalities, profile_answers
-from kuntaprofiili.core.questionnaire import load_questionnaire
-from kuntaprofiili.views.report import bar, build_report
+from kuntaprofiili.core.municipality import find_municipality, profile_answers
+from kuntaprofiili.files.content_file import load_content
+from kuntaprofiili.files.municipality_file import load_municipalities
+from kuntaprofiili.files.questionnaire_file import load_questionnaire
 from kuntaprofiili.files.resources import default_questionnaire
+from kuntaprofiili.views.report import bar, build_report
 
 
 def _render(renderable: object, width: int = 80) -> str:

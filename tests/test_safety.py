@@ -16,10 +16,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from kuntaprofiili.core.answers import AnswerSet
 from kuntaprofiili.cli import app
-from kuntaprofiili.files.drafts import DRAFT_SUFFIX, write_answers
+from kuntaprofiili.core.answers import AnswerSet
 from kuntaprofiili.errors import ExitCode, InputFileError, OutputFileError
+from kuntaprofiili.files.drafts import DRAFT_SUFFIX, write_answers
 from kuntaprofiili.files.export import format_cell, neutralise
 from kuntaprofiili.files.safeio import read_yaml, write_atomic, write_text_atomic
 

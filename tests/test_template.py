@@ -8,11 +8,11 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from kuntaprofiili.core.answers import coerce_answer
 from kuntaprofiili.cli import app
+from kuntaprofiili.core.answers import coerce_answer
+from kuntaprofiili.core.model import DONT_KNOW, Questionnaire
 from kuntaprofiili.errors import ExitCode
 from kuntaprofiili.i18n import LANGS, message
-from kuntaprofiili.core.model import DONT_KNOW, Questionnaire
 from kuntaprofiili.sheets.template import build_template, is_description_row
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"

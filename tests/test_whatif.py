@@ -7,19 +7,13 @@ from collections.abc import Sequence
 import pytest
 from rich.console import Console
 
-from kuntaprofiili.core.advice import Measure
 from kuntaprofiili.core.answers import AnswerValue
-from kuntaprofiili.i18n import message
+from kuntaprofiili.core.content import Measure
 from kuntaprofiili.core.model import Dimension, Questionnaire
 from kuntaprofiili.core.scoring import Band, band_of, score
-from kuntaprofiili.core.whatif import (
-    Outcome,
-    change_map,
-    find_lift,
-    lift_block,
-    next_limit,
-    readable,
-)
+from kuntaprofiili.core.whatif import Outcome, change_map, find_lift, next_limit, readable
+from kuntaprofiili.i18n import message
+from kuntaprofiili.views.whatif_view import lift_block
 
 BEST: dict[str, AnswerValue] = {
     "population": 12000,

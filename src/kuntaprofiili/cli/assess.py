@@ -21,8 +21,8 @@ from kuntaprofiili.cli._common import (
     handle_errors,
     stdin_is_terminal,
 )
-from kuntaprofiili.i18n import Lang, Term, message
 from kuntaprofiili.core.typecodes import MunicipalityType
+from kuntaprofiili.i18n import Lang, Term, message
 
 if TYPE_CHECKING:
     from kuntaprofiili.core.answers import AnswerSet, AnswerValue
@@ -112,7 +112,7 @@ def _check_outputs(outputs: Outputs, io: Consoles, lang: str) -> Outputs:
 
 
 def _load_questionnaire(path: Path | None) -> Questionnaire:
-    from kuntaprofiili.core.questionnaire import load_questionnaire
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire
     from kuntaprofiili.files.resources import default_questionnaire
 
     return load_questionnaire(path or default_questionnaire())
@@ -134,11 +134,8 @@ def _find_place(name: str | None, io: Consoles, lang: str) -> Municipality | Non
     """The municipality in the reference data; an unknown name is allowed, with a hint."""
     if not name:
         return None
-    from kuntaprofiili.core.municipality import (
-        find_municipality,
-        load_municipalities,
-        search_municipalities,
-    )
+    from kuntaprofiili.core.municipality import find_municipality, search_municipalities
+    from kuntaprofiili.files.municipality_file import load_municipalities
 
     everyone = load_municipalities()
     found = find_municipality(name, everyone)
@@ -176,8 +173,8 @@ def _interview(
 ) -> tuple[AnswerSet, Path]:
     """Ask the questions, saving a draft after every answer; returns answers and draft."""
     from kuntaprofiili.core.answers import AnswerSet
-    from kuntaprofiili.files.drafts import draft_path, write_answers
     from kuntaprofiili.errors import Interrupted
+    from kuntaprofiili.files.drafts import draft_path, write_answers
     from kuntaprofiili.views.interview import Interview
 
     municipality = name or (place.name_fi if place else None)
@@ -247,8 +244,8 @@ def _finish(
     draft: Path | None,
 ) -> None:
     """Save the answers, then print and export the result."""
-    from kuntaprofiili.core.advice import load_content
     from kuntaprofiili.core.assessment import build_assessment
+    from kuntaprofiili.files.content_file import load_content
     from kuntaprofiili.views.report import build_report
 
     _store_answers(answer_set, io, lang, outputs, draft)
@@ -282,13 +279,8 @@ def _store_answers(
 
 
 def _export(result: object, io: Consoles, lang: str, outputs: Outputs) -> None:
-    from kuntaprofiili.files.export import (
-        CsvDialect,
-        result_json,
-        result_row,
-        write_csv,
-        write_json,
-    )
+    from kuntaprofiili.core.results import result_json, result_row
+    from kuntaprofiili.files.export import CsvDialect, write_csv, write_json
 
     if outputs.csv is not None:
         dialect = CsvDialect.EXCEL_FI if outputs.excel_fi else CsvDialect.PLAIN

@@ -29,7 +29,7 @@ from kuntaprofiili.errors import ExitCode
 from kuntaprofiili.i18n import Lang, message
 
 if TYPE_CHECKING:
-    from kuntaprofiili.sheets.run import BatchContext, BatchOutcome
+    from kuntaprofiili.sheets.context import BatchContext, BatchOutcome
     from kuntaprofiili.sheets.read import Sheet
 
 PROGRESS_FROM_ROWS = 10_000  # a bar only where the wait is noticeable
@@ -109,7 +109,7 @@ def batch(
 
 
 def _load_questionnaire(path: Path | None) -> Any:
-    from kuntaprofiili.core.questionnaire import load_questionnaire
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire
     from kuntaprofiili.files.resources import default_questionnaire
 
     return load_questionnaire(path or default_questionnaire())
@@ -137,7 +137,8 @@ def _check_paths(input_file: Path, output: Path, force: bool) -> Path:
     """Refuse a bad name or an overwrite before any work; the input is never a target."""
     from kuntaprofiili.errors import OutputFileError
     from kuntaprofiili.files.safeio import ensure_writable
-    from kuntaprofiili.sheets.read import output_format, sheet_format
+    from kuntaprofiili.sheets.read import sheet_format
+    from kuntaprofiili.sheets.write import output_format
 
     sheet_format(input_file)
     output_format(output)
@@ -185,8 +186,8 @@ def _write_errors(
     outcome: BatchOutcome, dest: Path, lang: str, excel_fi: bool, force: bool
 ) -> None:
     """The errors file is always written, so it never describes an earlier run."""
-    from kuntaprofiili.sheets.run import problems_frame
-    from kuntaprofiili.sheets.read import write_frame_csv
+    from kuntaprofiili.sheets.results import problems_frame
+    from kuntaprofiili.sheets.write import write_frame_csv
 
     write_frame_csv(problems_frame(outcome.problems, lang), dest, _dialect(excel_fi), force)
 
@@ -194,7 +195,7 @@ def _write_errors(
 def _write_results(
     outcome: BatchOutcome, context: BatchContext, dest: Path, lang: str, excel_fi: bool, force: bool
 ) -> None:
-    from kuntaprofiili.sheets.read import output_format, write_frame_csv, write_frames_xlsx
+    from kuntaprofiili.sheets.write import output_format, write_frame_csv, write_frames_xlsx
 
     kind = output_format(dest)
     if kind == "csv":  # measure ids only, as in assess's CSV; the titles are in XLSX and JSON
@@ -207,8 +208,8 @@ def _write_results(
         ]
         write_frames_xlsx(sheets, dest, force)
     else:
-        from kuntaprofiili.sheets.run import outcome_json
         from kuntaprofiili.files.export import write_json
+        from kuntaprofiili.sheets.results import outcome_json
 
         write_json(outcome_json(outcome, context.questionnaire, lang), dest, force)
 
@@ -223,7 +224,7 @@ def _write_reports(
     force: bool,
 ) -> None:
     """One HTML report per scored row (the sheet is read again: scoring let go of its text)."""
-    from kuntaprofiili.core.advice import load_content
+    from kuntaprofiili.files.content_file import load_content
     from kuntaprofiili.sheets.reports import plan_reports, write_reports
 
     results = outcome.results.to_dict("records")

@@ -40,12 +40,10 @@ def municipalities(
     excel_fi: ExcelOption = False,
 ) -> None:
     """List and search the municipalities; --types shows their types and why."""
+    from kuntaprofiili.core.municipality import select_municipalities
+    from kuntaprofiili.core.type_table import type_rows
     from kuntaprofiili.files.export import CsvDialect, write_csv
-    from kuntaprofiili.core.municipality import (
-        load_municipalities,
-        select_municipalities,
-        type_rows,
-    )
+    from kuntaprofiili.files.municipality_file import load_municipalities
 
     io = consoles()
     with handle_errors(io.err, lang.value):
@@ -66,8 +64,9 @@ def municipalities(
 
 def municipality_table(found: Sequence[Municipality], lang: str, show_types: bool) -> Table:
     """Code, name, population, and the region or (with types) the types; fits 80 columns."""
-    from kuntaprofiili.core.classify import classify, format_number, type_label
+    from kuntaprofiili.core.classify import classify, type_label
     from kuntaprofiili.core.municipality import official_names
+    from kuntaprofiili.core.numbers import format_number
     from kuntaprofiili.core.profile import profile_of
 
     table = Table(caption=message("municipalities.caption", lang, count=len(found)))

@@ -23,7 +23,7 @@ FileArgument = Annotated[
 
 
 def _load(path: Path | None) -> Questionnaire:
-    from kuntaprofiili.core.questionnaire import load_questionnaire
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire
     from kuntaprofiili.files.resources import default_questionnaire
 
     return load_questionnaire(path or default_questionnaire())

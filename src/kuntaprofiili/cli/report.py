@@ -26,16 +26,16 @@ from kuntaprofiili.cli._common import (
     consoles,
     handle_errors,
 )
-from kuntaprofiili.i18n import Lang, message
 from kuntaprofiili.core.typecodes import MunicipalityType
+from kuntaprofiili.i18n import Lang, message
 
 if TYPE_CHECKING:
-    from kuntaprofiili.core.advice import Content
     from kuntaprofiili.core.answers import AnswerSet
     from kuntaprofiili.core.assessment import Assessment
-    from kuntaprofiili.views.html_report import PeerMedians
+    from kuntaprofiili.core.content import Content
     from kuntaprofiili.core.model import Questionnaire
     from kuntaprofiili.core.municipality import Municipality
+    from kuntaprofiili.views.html_report import PeerMedians
 
 MAX_INPUT_BYTES = 5_000_000
 
@@ -72,7 +72,7 @@ def report(
     debug: DebugOption = False,
 ) -> None:
     """The HTML report of an answers file or result JSON (the terminal report without -o)."""
-    from kuntaprofiili.core.advice import load_content
+    from kuntaprofiili.files.content_file import load_content
     from kuntaprofiili.views.html_report import write_html_report
 
     io = consoles()
@@ -104,8 +104,8 @@ def compare(
     debug: DebugOption = False,
 ) -> None:
     """What changed between two assessments, and how much was the method's doing."""
-    from kuntaprofiili.core.compare import build_comparison
     from kuntaprofiili.core.compare import compare as compare_answers
+    from kuntaprofiili.views.compare_view import build_comparison
 
     io = consoles()
     with handle_errors(io.err, lang, debug):
@@ -125,8 +125,8 @@ def whatif(
     debug: DebugOption = False,
 ) -> None:
     """The one to three answer changes that lift the weakest dimension a band, cheapest first."""
-    from kuntaprofiili.core.advice import load_content
-    from kuntaprofiili.core.whatif import whatif_block
+    from kuntaprofiili.files.content_file import load_content
+    from kuntaprofiili.views.whatif_view import whatif_block
 
     io = consoles()
     with handle_errors(io.err, lang, debug):
@@ -146,7 +146,7 @@ def _print_report(result: Assessment, content: Content, io: Consoles, lang: str)
 
 def load_questionnaire(path: Path | None) -> Questionnaire:
     """The questionnaire at ``path``, else the bundled default."""
-    from kuntaprofiili.core.questionnaire import load_questionnaire as load
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire as load
     from kuntaprofiili.files.resources import default_questionnaire
 
     return load(path or default_questionnaire())
@@ -219,7 +219,8 @@ def _warn_version(
 def _place(query: str | None) -> Municipality | None:
     if not query:
         return None
-    from kuntaprofiili.core.municipality import find_municipality, load_municipalities
+    from kuntaprofiili.core.municipality import find_municipality
+    from kuntaprofiili.files.municipality_file import load_municipalities
 
     return find_municipality(query, load_municipalities())
 

@@ -8,16 +8,16 @@ answers file and the batch sheet all accept the same things.
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kuntaprofiili.errors import AnswerError
-from kuntaprofiili.i18n import LANGS, Lines, Term
 from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire, yaml_code
+from kuntaprofiili.core.numbers import format_number, parse_number, plain_number
+from kuntaprofiili.errors import AnswerError
+from kuntaprofiili.i18n import LANGS, Lines, Term, message
 
 AnswerValue = float | str
 Answers = Mapping[str, AnswerValue]
@@ -36,27 +36,12 @@ DONT_KNOW_WORDS = frozenset(
         "-",
     }
 )
-NUMBER_PATTERN = re.compile(r"^[+-]?(\d{1,3}([ \u00a0\u202f]\d{3})+|\d+)([.,]\d+)?$")
 
 
 def fold(text: str) -> str:
     """Lower-case and strip accents so that 'Kyllä', 'kylla' and 'KYLLÄ' compare equal."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
-
-
-def plain_number(value: float) -> str:
-    """A number as people write it: 1000000 not 1e+06, 2.5 not 2.500000."""
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def parse_number(text: str) -> float | None:
-    """Read '12 345,6', '12345.6' or '-3' as a float; None if it is not a number."""
-    cleaned = text.strip().rstrip("%").strip()
-    if not NUMBER_PATTERN.match(cleaned):
-        return None
-    return float(re.sub(r"[ \u00a0\u202f]", "", cleaned).replace(",", "."))
 
 
 def is_dont_know(value: object) -> bool:
@@ -219,3 +204,14 @@ def asked_items(questionnaire: Questionnaire, answers: Answers) -> Iterator[Item
     """The items that apply, in order, given ``answers``."""
     ids = applicable_ids(questionnaire, answers)
     return (item for item in questionnaire.items if item.id in ids)
+
+
+def answer_text(item: Item, value: AnswerValue | None, lang: str) -> str:
+    """An answer as the official reads it: the choice label, or the number and unit."""
+    if value is None or value == DONT_KNOW:
+        return message("whatif.unanswered", lang)
+    if item.indicator is not None:
+        number = format_number(float(value), lang)
+        return f"{number} {item.indicator.unit.get(lang)}"
+    choice = item.choice(str(value))
+    return choice.label.get(lang) if choice is not None else str(value)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kuntaprofiili.core.advice import Content, Suggestion, suggest_measures
+from kuntaprofiili.core.advice import Suggestion, suggest_measures
 from kuntaprofiili.core.answers import AnswerSet
 from kuntaprofiili.core.classify import Classification, classify, override
+from kuntaprofiili.core.content import Content
 from kuntaprofiili.core.model import MunicipalityType, Questionnaire
 from kuntaprofiili.core.municipality import Municipality
 from kuntaprofiili.core.profile import profile_from_answers
@@ -28,6 +29,7 @@ class Assessment:
     scores: Scores
     classification: Classification
     suggestions: tuple[Suggestion, ...]
+    content: Content
     municipality: Municipality | None = None
 
     @property
@@ -36,6 +38,15 @@ class Assessment:
         if self.answer_set.municipality:
             return self.answer_set.municipality
         return self.municipality.name_fi if self.municipality else "-"
+
+    def item_text(self, item_id: str | None, lang: str) -> str | None:
+        """The question text of an item, for sentences that name it; None if unknown."""
+        if item_id is None:
+            return None
+        try:
+            return self.questionnaire.item(item_id).text.get(lang)
+        except KeyError:
+            return None
 
 
 def build_assessment(
@@ -51,4 +62,6 @@ def build_assessment(
     if type_override is not None:
         classification = override(classification, type_override)
     suggestions = suggest_measures(content, scores, classification.types, SUGGESTION_COUNT)
-    return Assessment(questionnaire, answer_set, scores, classification, suggestions, municipality)
+    return Assessment(
+        questionnaire, answer_set, scores, classification, suggestions, content, municipality
+    )

@@ -34,9 +34,10 @@ from __future__ import annotations
 from dataclasses import KW_ONLY, dataclass, replace
 from enum import StrEnum
 
-from kuntaprofiili.i18n import message
+from kuntaprofiili.core.numbers import format_number
 from kuntaprofiili.core.profile import Profile
 from kuntaprofiili.core.typecodes import MunicipalityType
+from kuntaprofiili.i18n import message
 
 T = MunicipalityType
 LARGE_CITY_ABOVE = 50_000
@@ -192,12 +193,6 @@ def _near_threshold(
             if alternative is not primary:
                 return limit, alternative
     return None, None
-
-
-def format_number(value: float, lang: str) -> str:
-    """A whole number as people write it: '12 345' in fi and sv, '12,345' in en."""
-    text = f"{round(value):,}"
-    return text if lang == "en" else text.replace(",", "\u00a0")
 
 
 # --- the wording of the reason -------------------------------------------------------

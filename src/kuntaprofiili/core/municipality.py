@@ -17,15 +17,9 @@ import io
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
-from kuntaprofiili.files.resources import data_file
-from kuntaprofiili.files.safeio import read_text
 
-DATA_FILE = "municipalities.csv"
-MAX_BYTES = 1_000_000
 CENTRE_ROLES = frozenset({"regional_centre", "subregion_centre", "none"})
 LANGUAGE_STATUSES = frozenset(
     {
@@ -142,16 +136,6 @@ def _flag(text: str) -> bool:
     return text == "true"
 
 
-def load_municipalities(path: Path | None = None) -> tuple[Municipality, ...]:
-    """Read the bundled reference data (or ``path``); read once per process."""
-    return _load(path or data_file(DATA_FILE))
-
-
-@cache
-def _load(path: Path) -> tuple[Municipality, ...]:
-    return parse_municipalities(read_text(path, MAX_BYTES, "municipality_data"), str(path))
-
-
 def _code(query: str) -> str | None:
     """'49' and '049' both mean Espoo's code 049; None if ``query`` is not a code."""
     text = query.strip()
@@ -244,33 +228,3 @@ def profile_answers(m: Municipality) -> dict[str, float | str]:
         "centre_role": m.centre_role,
         "frame_region": "yes" if m.frame_region else "no",
     }
-
-
-def type_rows(municipalities: Sequence[Municipality], lang: str) -> list[dict[str, object]]:
-    """One row per municipality with its types and the reason, for ``municipalities -o``."""
-    from kuntaprofiili.core.classify import classify
-    from kuntaprofiili.core.profile import profile_of
-
-    rows: list[dict[str, object]] = []
-    for m in municipalities:
-        c = classify(profile_of(m))
-        rows.append(
-            {
-                "code": m.code,
-                "name_fi": m.name_fi,
-                "name_sv": m.name_sv,
-                "primary_type": c.primary.value,
-                "types": " ".join(t.value for t in c.types),
-                "reason": c.reason(lang),
-                "fallback": c.fallback,
-                "runner_up": c.runner_up.value if c.runner_up else "",
-                "notes": " ".join(c.notes(lang)),
-                "population": m.population,
-                "region_name_fi": m.region_name_fi,
-                "subregion_name_fi": m.subregion_name_fi,
-                "language_status": m.language_status,
-                "centre_role": m.centre_role,
-                "frame_region": m.frame_region,
-            }
-        )
-    return rows

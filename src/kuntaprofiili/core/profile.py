@@ -17,6 +17,7 @@ from kuntaprofiili.core.municipality import (
     Municipality,
     profile_answers,
 )
+from kuntaprofiili.core.numbers import parse_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +77,7 @@ def _population(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
-        try:
-            value = float(value.replace("\u00a0", "").replace(" ", "").replace(",", "."))
-        except ValueError:
-            return None
+        value = parse_number(value)
     if isinstance(value, int | float) and math.isfinite(value) and value >= 0:
         return float(value)
     return None

@@ -1,4 +1,4 @@
-"""Questionnaire files: YAML in, a validated :class:`Questionnaire` out.
+"""Questionnaires: the mapping read from YAML in, a validated :class:`Questionnaire` out.
 
 ``parse_questionnaire`` is pure: it expands shorthand (the standard likert and
 yes/partly/no scales), validates with pydantic, then checks the rules that span
@@ -8,21 +8,18 @@ items, and reports every problem at once as ``location: message``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from kuntaprofiili.core.model import Dimension, Item, Kind, Questionnaire
 from kuntaprofiili.errors import QuestionnaireError
 from kuntaprofiili.i18n import LANGS, Term, message
-from kuntaprofiili.core.model import Dimension, Item, Kind, Questionnaire
-from kuntaprofiili.files.safeio import read_yaml
 
 STANDARD_SCALES: dict[str, tuple[tuple[str, float], ...]] = {
     Kind.LIKERT: (("1", 0.0), ("2", 25.0), ("3", 50.0), ("4", 75.0), ("5", 100.0)),
     Kind.YES_PARTLY_NO: (("yes", 100.0), ("partly", 50.0), ("no", 0.0)),
 }
-MAX_QUESTIONNAIRE_BYTES = 2_000_000
 
 
 def standard_choices(kind: str) -> list[dict[str, Any]]:
@@ -66,12 +63,6 @@ def parse_questionnaire(raw: Any, source: str = "<questionnaire>") -> Questionna
     if problems:
         raise QuestionnaireError(source, problems)
     return questionnaire
-
-
-def load_questionnaire(path: Path) -> Questionnaire:
-    """Read and validate a questionnaire file."""
-    raw = read_yaml(path, max_bytes=MAX_QUESTIONNAIRE_BYTES, what="questionnaire")
-    return parse_questionnaire(raw, str(path))
 
 
 def _pydantic_problems(error: ValidationError, raw: Mapping[str, Any]) -> Iterator[Term]:
@@ -197,4 +188,4 @@ def _reach_problem(item: Item) -> Term | None:
     return None
 
 
-__all__ = ["load_questionnaire", "parse_questionnaire", "standard_choices"]
+__all__ = ["parse_questionnaire", "standard_choices"]

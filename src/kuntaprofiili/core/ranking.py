@@ -42,7 +42,7 @@ from kuntaprofiili.core.model import Dimension, MunicipalityType, Questionnaire
 from kuntaprofiili.core.scoring import BoolArray, FloatArray, Scores, ScoreTable
 
 if TYPE_CHECKING:
-    from kuntaprofiili.core.advice import Measure
+    from kuntaprofiili.core.content import Measure
 
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
 

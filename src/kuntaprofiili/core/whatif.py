@@ -36,13 +36,9 @@ from itertools import combinations, product
 from typing import TYPE_CHECKING
 
 import numpy as np
-from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.text import Text
 
-from kuntaprofiili.core.advice import Content, Measure
 from kuntaprofiili.core.answers import Answers, AnswerValue, applicable_ids
-from kuntaprofiili.i18n import message
+from kuntaprofiili.core.content import Content, Measure
 from kuntaprofiili.core.model import DONT_KNOW, Dimension, Item, Questionnaire
 from kuntaprofiili.core.scoring import (
     BAND_LIMITS,
@@ -360,76 +356,3 @@ def readable(item: Item, value: float) -> float:
 def change_map(answers: Answers, changes: Sequence[Change]) -> Mapping[str, AnswerValue]:
     """``answers`` with ``changes`` applied (to re-score and show the result)."""
     return {**answers, **{c.item_id: c.after for c in changes}}
-
-
-# -- words ----------------------------------------------------------------------------
-
-
-def answer_text(item: Item, value: AnswerValue | None, lang: str) -> str:
-    """An answer as the official reads it: the choice label, or the number and unit."""
-    if value is None or value == DONT_KNOW:
-        return message("whatif.unanswered", lang)
-    if item.indicator is not None:
-        number = f"{float(value):,.6g}".replace(",", "\u00a0")
-        number = number.replace(".", ",") if lang in ("fi", "sv") else number
-        return f"{number} {item.indicator.unit.get(lang)}"
-    choice = item.choice(str(value))
-    return choice.label.get(lang) if choice is not None else str(value)
-
-
-def _score_words(score: float | None, lang: str) -> tuple[str, str]:
-    from kuntaprofiili.views.report import band_label, fmt_score
-
-    return fmt_score(score, lang), band_label(band_of(score) if score is not None else None, lang)
-
-
-def lift_summary(lift: Lift, lang: str) -> str:
-    """The sentence above the changes (or instead of them)."""
-    if lift.outcome is Outcome.NO_SCORE:
-        return message("whatif.no_score", lang)
-    if lift.outcome is Outcome.ALL_GREEN:
-        return message("whatif.all_green", lang)
-    score, band = _score_words(lift.before, lang)
-    words = {
-        "dimension": message(f"dimension.{lift.dimension}", lang),
-        "score": score,
-        "band": band,
-        "target": message(f"band.{lift.target}", lang),
-    }
-    if lift.outcome is Outcome.OUT_OF_REACH:
-        return message("whatif.out_of_reach", lang, **words)
-    return message("whatif.intro", lang, after=_score_words(lift.after, lang)[0], **words)
-
-
-def change_text(change: Change, questionnaire: Questionnaire, lang: str) -> str:
-    """'Question: old answer → new answer'."""
-    item = questionnaire.item(change.item_id)
-    before, after = answer_text(item, change.before, lang), answer_text(item, change.after, lang)
-    return message("whatif.change", lang, question=item.text.get(lang), before=before, after=after)
-
-
-def measure_text(change: Change, lang: str) -> str:
-    """'Measure: title (effort: small)'."""
-    measure = change.measure
-    return message(
-        "whatif.measure", lang, title=measure.title.get(lang), effort=measure.effort.label(lang)
-    )
-
-
-def lift_block(lift: Lift, questionnaire: Questionnaire, lang: str) -> RenderableType:
-    """The 'what would lift the score' section of the terminal report."""
-    parts: list[RenderableType] = [
-        Text("\n" + message("whatif.heading", lang), style="bold underline"),
-        Text(lift_summary(lift, lang)),
-    ]
-    for number, change in enumerate(lift.changes, start=1):
-        parts.append(Text(f"{number}. {change_text(change, questionnaire, lang)}", style="bold"))
-        parts.append(Padding(Text(measure_text(change, lang)), (0, 0, 0, 3)))
-    if lift.changes:
-        parts.append(Text(message("whatif.cost", lang, cost=lift.cost), style="italic"))
-    return Group(*parts)
-
-
-def whatif_block(assessment: Assessment, content: Content, lang: str) -> RenderableType:
-    """The terminal report's 'what would lift the score' section for an assessment."""
-    return lift_block(lift_of(assessment, content), assessment.questionnaire, lang)

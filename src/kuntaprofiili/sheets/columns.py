@@ -19,17 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kuntaprofiili.core.answers import (
-    NUMBER_PATTERN,
-    coerce_answer,
-    expected_text,
-    fold,
-    parse_number,
-)
+from kuntaprofiili.core.answers import coerce_answer, expected_text, fold
+from kuntaprofiili.core.model import Item, Questionnaire
+from kuntaprofiili.core.numbers import parse_number
+from kuntaprofiili.core.scoring import BoolArray, FloatArray, encode_value
 from kuntaprofiili.errors import AnswerError, InputFileError
 from kuntaprofiili.i18n import message
-from kuntaprofiili.core.model import Item, Questionnaire
-from kuntaprofiili.core.scoring import BoolArray, FloatArray, encode_value
 from kuntaprofiili.sheets.read import Sheet
 from kuntaprofiili.sheets.template import MUNICIPALITY, MUNICIPALITY_HEADERS, YEAR, YEAR_HEADERS
 
@@ -166,19 +161,15 @@ def encode_column(item: Item, texts: pd.Series) -> Encoded:
 def _plain_numbers(item: Item, uniques: Sequence[str]) -> FloatArray:
     """Plain numbers within the item's range, vectorised; NaN for anything else.
 
-    Uses parse_number's own pattern and Python's float(), so wherever this gives a
-    number, ``coerce_answer`` gives the same one; the rest goes through coerce_answer.
+    Runs the one parser once per distinct text, so wherever this gives a number,
+    ``coerce_answer`` gives the same one; the rest goes through coerce_answer.
     """
     assert item.indicator is not None
     out = np.full(len(uniques), np.nan)
     if not uniques:
         return out
-    texts = pd.Series(uniques, dtype=object).str.strip().str.rstrip("%").str.strip()
-    plain = texts.str.fullmatch(NUMBER_PATTERN.pattern).to_numpy(dtype=bool)
-    cleaned = texts[plain]
-    for space in _SPACES:
-        cleaned = cleaned.str.replace(space, "", regex=False)
-    out[plain] = cleaned.str.replace(",", ".", regex=False).to_numpy(dtype=object).astype(float)
+    parsed = [parse_number(text) for text in uniques]
+    out[:] = [np.nan if number is None else number for number in parsed]
     inside = (out >= item.indicator.min) & (out <= item.indicator.max)
     return np.where(inside, out, np.nan)
 

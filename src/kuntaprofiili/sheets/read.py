@@ -30,14 +30,8 @@ import pandas as pd
 
 from kuntaprofiili.core.answers import fold
 from kuntaprofiili.errors import InputFileError
-from kuntaprofiili.i18n import Term
 from kuntaprofiili.files.safeio import check_size
-from kuntaprofiili.sheets.write import EXCEL_MAX_ROWS as EXCEL_MAX_ROWS
-from kuntaprofiili.sheets.write import csv_columns as csv_columns
-from kuntaprofiili.sheets.write import neutralise_frame as neutralise_frame
-from kuntaprofiili.sheets.write import output_format as output_format
-from kuntaprofiili.sheets.write import write_frame_csv as write_frame_csv
-from kuntaprofiili.sheets.write import write_frames_xlsx as write_frames_xlsx
+from kuntaprofiili.i18n import Term
 from kuntaprofiili.sheets.template import MUNICIPALITY_HEADERS, is_description_row
 
 MAX_CSV_BYTES = 1 << 30  # a million rows of the bundled questionnaire are ~450 MB

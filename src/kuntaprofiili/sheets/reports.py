@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kuntaprofiili.core.advice import Content
 from kuntaprofiili.core.answers import AnswerSet, AnswerValue, coerce_answer
 from kuntaprofiili.core.assessment import Assessment, build_assessment
-from kuntaprofiili.sheets.run import find_layout
-from kuntaprofiili.files.drafts import slug
-from kuntaprofiili.errors import AnswerError
-from kuntaprofiili.views.html_report import peer_medians, write_html_report
+from kuntaprofiili.core.content import Content
 from kuntaprofiili.core.model import Questionnaire
-from kuntaprofiili.core.municipality import find_municipality, load_municipalities, profile_answers
+from kuntaprofiili.core.municipality import find_municipality, profile_answers
+from kuntaprofiili.errors import AnswerError
+from kuntaprofiili.files.drafts import slug
+from kuntaprofiili.files.municipality_file import load_municipalities
 from kuntaprofiili.files.safeio import ensure_writable
+from kuntaprofiili.sheets.columns import find_layout
 from kuntaprofiili.sheets.read import Sheet
+from kuntaprofiili.views.html_report import peer_medians, write_html_report
 
 
 @dataclass(frozen=True, slots=True)

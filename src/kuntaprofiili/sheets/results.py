@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kuntaprofiili.i18n import message
 from kuntaprofiili.core.model import Dimension, MunicipalityType, Questionnaire
 from kuntaprofiili.core.scoring import BAND_LIMITS, Band, BoolArray, FloatArray, ScoreTable
+from kuntaprofiili.i18n import message
 from kuntaprofiili.sheets.columns import IntArray, RowError
 from kuntaprofiili.sheets.places import ObjectArray
 
 if TYPE_CHECKING:
-    from kuntaprofiili.sheets.run import BatchOutcome
+    from kuntaprofiili.sheets.context import BatchOutcome
     from kuntaprofiili.sheets.rows import Cells
 
 SCORE_COLUMNS = tuple(f"{d}_score" for d in Dimension) + ("overall",)

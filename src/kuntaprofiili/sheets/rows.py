@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kuntaprofiili.i18n import message
 from kuntaprofiili.core.municipality import search_municipalities
 from kuntaprofiili.core.scoring import BoolArray, FloatArray
+from kuntaprofiili.i18n import message
 from kuntaprofiili.sheets.columns import (
     Encoded,
     IntArray,
@@ -34,7 +34,7 @@ from kuntaprofiili.sheets.places import Places, resolve_places
 from kuntaprofiili.sheets.read import Sheet
 
 if TYPE_CHECKING:
-    from kuntaprofiili.sheets.run import BatchContext
+    from kuntaprofiili.sheets.context import BatchContext
 
 
 @dataclass(frozen=True, slots=True)

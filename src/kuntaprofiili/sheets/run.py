@@ -10,131 +10,53 @@ The stages, each in its own module: the sheet's columns are matched and encoded
 ``ranking.rank_measures`` as ``advice.suggest_measures``, for all rows at once, so a
 million rows stay fast. What is written out is built in :mod:`~kuntaprofiili.sheets.results`.
 
-This module ties the stages together and holds the run's context and outcome. The names
-other modules import from ``kuntaprofiili.sheets.run`` stay importable from here.
+This module ties the stages together; what a run works with and gives back is in
+:mod:`~kuntaprofiili.sheets.context`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from kuntaprofiili.core.model import DONT_KNOW, Item, MunicipalityType, Questionnaire
+from kuntaprofiili.core.ranking import questionnaire_items, rank_measures
+from kuntaprofiili.core.scoring import BoolArray, FloatArray, ScoreTable, score_columns
+from kuntaprofiili.errors import InputFileError
+from kuntaprofiili.sheets.columns import (
+    IntArray,
+    find_layout,
+)
+from kuntaprofiili.sheets.context import DEFAULT_MEASURES, BatchContext, BatchOutcome, Progress
+from kuntaprofiili.sheets.places import ObjectArray
+from kuntaprofiili.sheets.read import Sheet
 from kuntaprofiili.sheets.results import (
-    SCORE_COLUMNS,
-    bands,
-    outcome_json,
-    peer_ranks,
-    problems_frame,
     results_frame,
     summarise,
 )
-from kuntaprofiili.errors import InputFileError
-from kuntaprofiili.core.model import DONT_KNOW, Item, MunicipalityType, Questionnaire
-from kuntaprofiili.core.municipality import Municipality
-from kuntaprofiili.core.ranking import questionnaire_items, rank_measures
-from kuntaprofiili.core.scoring import BoolArray, FloatArray, ScoreTable, score_columns
-from kuntaprofiili.sheets.columns import (
-    YEAR_RANGE,
-    Encoded,
-    IntArray,
-    Layout,
-    RowError,
-    blank_cells,
-    cell_problems,
-    encode_column,
-    find_layout,
-    read_years,
-)
-from kuntaprofiili.sheets.places import ObjectArray, Places, find_place, place_index, resolve_places
 from kuntaprofiili.sheets.rows import Cells, read_cells, row_problems
-from kuntaprofiili.sheets.read import Sheet
 
 if TYPE_CHECKING:
-    from kuntaprofiili.core.advice import Content
     from kuntaprofiili.core.classify import Classification
-
-__all__ = [
-    "DEFAULT_MEASURES",
-    "SCORE_COLUMNS",
-    "YEAR_RANGE",
-    "BatchContext",
-    "BatchOutcome",
-    "Cells",
-    "Encoded",
-    "Layout",
-    "Places",
-    "Progress",
-    "RowError",
-    "bands",
-    "blank_cells",
-    "cell_problems",
-    "classify_rows",
-    "encode_column",
-    "find_layout",
-    "find_place",
-    "load_batch_context",
-    "outcome_json",
-    "peer_ranks",
-    "place_index",
-    "problems_frame",
-    "read_cells",
-    "read_years",
-    "resolve_places",
-    "row_problems",
-    "score_sheet",
-    "summarise",
-]
-
-Progress = Callable[[int, int], None]  # (steps done, steps in all)
-
-DEFAULT_MEASURES = 3
-
-
-@dataclass(frozen=True, slots=True)
-class BatchContext:
-    """What every row is scored against."""
-
-    questionnaire: Questionnaire
-    municipalities: tuple[Municipality, ...]
-    content: Content | None = None  # None: no suggested measures
-    measures: int = DEFAULT_MEASURES
-
-
-@dataclass(frozen=True, slots=True)
-class BatchOutcome:
-    """The scored rows, the summary by type, and every problem found."""
-
-    results: pd.DataFrame  # one row per scored municipality (see README, "batch")
-    summary: pd.DataFrame  # count, mean and median per dimension, by primary type
-    problems: tuple[RowError, ...]
-    rows_read: int
-    table: ScoreTable  # the scores behind ``results``, row for row
-    types: tuple[tuple[MunicipalityType, ...], ...] = field(repr=False)
-    measures: tuple[tuple[tuple[str, str], ...], ...] = field(repr=False)  # (id, title)
-
-    @property
-    def rows_rejected(self) -> int:
-        """How many rows were left out because of a bad cell."""
-        return len({p.row for p in self.problems if p.rejects})
 
 
 def load_batch_context(
     questionnaire_path: Any = None, measures: int = DEFAULT_MEASURES
 ) -> BatchContext:
     """Read the questionnaire (the default one if None), reference data and measures."""
-    from kuntaprofiili.core.municipality import load_municipalities
-    from kuntaprofiili.core.questionnaire import load_questionnaire
+    from kuntaprofiili.files.municipality_file import load_municipalities
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire
     from kuntaprofiili.files.resources import default_questionnaire
 
     questionnaire = load_questionnaire(questionnaire_path or default_questionnaire())
     content = None
     if measures > 0:
-        from kuntaprofiili.core.advice import load_content
+        from kuntaprofiili.files.content_file import load_content
 
         content = load_content()
     return BatchContext(questionnaire, load_municipalities(), content, measures)

@@ -21,22 +21,18 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kuntaprofiili.i18n import message
 from kuntaprofiili.core.model import Dimension, Item, MunicipalityType, Questionnaire
-from kuntaprofiili.files.safeio import ensure_writable, write_text_atomic
+from kuntaprofiili.core.numbers import format_number, parse_number
 from kuntaprofiili.core.scoring import BAND_LIMITS, MIN_COVERAGE, Band, ItemScore, band_of
-from kuntaprofiili.core.whatif import (
-    Lift,
-    Outcome,
-    change_text,
-    lift_of,
-    lift_summary,
-    measure_text,
-)
+from kuntaprofiili.core.whatif import Lift, Outcome, lift_of
+from kuntaprofiili.files.safeio import ensure_writable, write_text_atomic
+from kuntaprofiili.i18n import message
+from kuntaprofiili.views.whatif_view import change_text, lift_summary, measure_text
 
 if TYPE_CHECKING:
-    from kuntaprofiili.core.advice import Content, Suggestion
+    from kuntaprofiili.core.advice import Suggestion
     from kuntaprofiili.core.assessment import Assessment
+    from kuntaprofiili.core.content import Content
 
 RADAR_SIZE = (520, 380)
 RADAR_CENTRE = (260.0, 190.0)
@@ -56,13 +52,11 @@ def _m(key: str, lang: str, /, **params: object) -> str:
 
 
 def _num(value: float, lang: str, digits: int = 1) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang in ("fi", "sv") else text
+    return format_number(value, lang, digits)
 
 
 def _plain(value: float, lang: str) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang in ("fi", "sv") else text
+    return format_number(value, lang)
 
 
 # -- peers ----------------------------------------------------------------------------
@@ -82,10 +76,7 @@ def _cell_number(value: object) -> float | None:
         return None
     if isinstance(value, int | float):
         return None if math.isnan(value) else float(value)
-    try:
-        return float(str(value).strip().replace(",", "."))
-    except ValueError:
-        return None
+    return parse_number(str(value))
 
 
 def peer_medians(

@@ -13,11 +13,13 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from kuntaprofiili.core.advice import Content
 from kuntaprofiili.core.assessment import Assessment
-from kuntaprofiili.i18n import message
-from kuntaprofiili.core.model import Dimension, MunicipalityType
+from kuntaprofiili.core.content import Content
+from kuntaprofiili.core.model import MunicipalityType
+from kuntaprofiili.core.numbers import format_score
 from kuntaprofiili.core.scoring import Band, DimensionScore, ItemScore
+from kuntaprofiili.i18n import message
+from kuntaprofiili.views.labels import band_label
 
 BAR_WIDTH = 24
 BAND_STYLE = {Band.RED: "red", Band.YELLOW: "yellow", Band.GREEN: "green"}
@@ -34,19 +36,6 @@ def bar(score: float | None, width: int = BAR_WIDTH) -> str:
     return text + "░" * (width - len(text))
 
 
-def fmt_score(value: float | None, lang: str) -> str:
-    """A score with one decimal, Finnish/Swedish decimal comma where the language has it."""
-    if value is None:
-        return "–"
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang in ("fi", "sv") else text
-
-
-def band_label(band: Band | None, lang: str) -> str:
-    """The band as a word, so the report reads the same without colour."""
-    return message(f"band.{band}" if band else "band.none", lang)
-
-
 def dimension_table(dimensions: tuple[DimensionScore, ...], lang: str) -> Table:
     """One row per dimension: name, bar, score, band, coverage."""
     table = Table(box=None, show_header=True, pad_edge=False, padding=(0, 1))
@@ -60,7 +49,7 @@ def dimension_table(dimensions: tuple[DimensionScore, ...], lang: str) -> Table:
         table.add_row(
             message(f"dimension.{dim.dimension}", lang),
             Text(bar(dim.score), style=style),
-            fmt_score(dim.score, lang),
+            format_score(dim.score, lang),
             Text(band_label(dim.band, lang), style=style),
             f"{dim.coverage * 100:.0f} %",
         )
@@ -78,7 +67,7 @@ def _bullets(lines: Iterator[str] | list[str]) -> RenderableType:
 def _item_lines(assessment: Assessment, items: tuple[ItemScore, ...], lang: str) -> list[str]:
     questionnaire = assessment.questionnaire
     return [
-        f"{questionnaire.item(i.item_id).text.get(lang)} ({fmt_score(i.score, lang)})"
+        f"{questionnaire.item(i.item_id).text.get(lang)} ({format_score(i.score, lang)})"
         for i in items
     ]
 
@@ -111,7 +100,7 @@ def scores_block(assessment: Assessment, lang: str) -> RenderableType:
     overall = message(
         "report.overall",
         lang,
-        score=fmt_score(s.overall, lang),
+        score=format_score(s.overall, lang),
         band=band_label(_band(s.overall), lang),
     )
     parts: list[RenderableType] = [
@@ -153,7 +142,7 @@ def advice_block(assessment: Assessment, content: Content, lang: str) -> Rendera
         measure = suggestion.measure
         parts.append(Text(f"{number}. {measure.title.get(lang)}", style="bold"))
         parts.append(Padding(Text(measure.why.get(lang)), (0, 0, 0, 3)))
-        reason = suggestion.reason(lang, item_name(assessment, suggestion.item_id, lang))
+        reason = suggestion.reason(lang, assessment.item_text(suggestion.item_id, lang))
         parts.append(Padding(Text(reason, style="italic"), (0, 0, 0, 3)))
     parts.append(_heading(message("report.state_measures", lang)))
     parts.append(_bullets([m.get(lang) for m in primary.state_measures]))
@@ -162,7 +151,7 @@ def advice_block(assessment: Assessment, content: Content, lang: str) -> Rendera
 
 def build_report(assessment: Assessment, content: Content, lang: str) -> RenderableType:
     """The whole report."""
-    from kuntaprofiili.core.whatif import whatif_block
+    from kuntaprofiili.views.whatif_view import whatif_block
 
     return Group(
         header(assessment, lang),
@@ -170,18 +159,3 @@ def build_report(assessment: Assessment, content: Content, lang: str) -> Rendera
         whatif_block(assessment, content, lang),
         advice_block(assessment, content, lang),
     )
-
-
-def item_name(assessment: Assessment, item_id: str | None, lang: str) -> str | None:
-    """The question text of an item, for sentences that name it."""
-    if item_id is None:
-        return None
-    try:
-        return assessment.questionnaire.item(item_id).text.get(lang)
-    except KeyError:
-        return None
-
-
-def dimension_name(dimension: Dimension, lang: str) -> str:
-    """A dimension's name in ``lang``."""
-    return message(f"dimension.{dimension}", lang)

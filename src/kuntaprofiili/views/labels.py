@@ -1,0 +1,19 @@
+"""Words for results that every view shares: a band, a score with its band."""
+
+from __future__ import annotations
+
+from kuntaprofiili.core.numbers import format_score
+from kuntaprofiili.core.scoring import Band, band_of
+from kuntaprofiili.i18n import message
+
+
+def band_label(band: Band | None, lang: str) -> str:
+    """The band as a word, so the report reads the same without colour."""
+    return message(f"band.{band}" if band else "band.none", lang)
+
+
+def score_with_band(value: float | None, lang: str) -> str:
+    """'74,5 keltainen'; the no-score word when there is no score."""
+    if value is None:
+        return band_label(None, lang)
+    return f"{format_score(value, lang)} {band_label(band_of(value), lang)}"
