@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from kuntaprofiili.cli import app
 from kuntaprofiili.core.answers import AnswerSet, AnswerValue
 from kuntaprofiili.core.assessment import Assessment, build_assessment
-from kuntaprofiili.core.numbers import format_number
 from kuntaprofiili.core.content import Content
 from kuntaprofiili.core.model import Dimension, MunicipalityType, Questionnaire
+from kuntaprofiili.core.numbers import format_number
 from kuntaprofiili.errors import OutputFileError
 from kuntaprofiili.files.content_file import load_content
 from kuntaprofiili.i18n import message
@@ -264,7 +264,7 @@ def test_appendix_lists_bounds_weights_and_sources(
         ind = item.indicator
         if ind is not None:
             low, best = format_number(ind.lower_bound, "en"), format_number(ind.optimum, "en")
-                assert f"{low} → 0, {best} → 100" in row
+            assert f"{low} → 0, {best} → 100" in row
             assert str(ind.source) in row
     assert "under 67 %" in appendix  # the coverage rule
     assert "red under 25, yellow 25–75, green from 75" in appendix
