@@ -18,8 +18,10 @@ against the source (see data/README.md, "How the centre roles are derived"):
       centre or centre pair, e.g. Kotka-Hamina).
 3. Everything else is ``none``.
 
-``frame_region`` is true for every municipality in the sub-region of one of the twelve
-central cities of Kuntaliitto's frame-municipality network (the city itself included).
+``is_regional_centre`` is true for the 19 regional centres. From
+municipality_geography.csv it copies the Swedish sub-region name, the employment area,
+the wellbeing services county and the position of the municipality's centre, which the
+classifier uses for the distance to the frame network's central cities.
 Only the standard library is used, so the script runs anywhere Python does.
 """
 
@@ -44,12 +46,6 @@ DEFAULT_OUTPUT = ROOT / "data" / "municipalities.csv"
 # 66 %, Kemi-Tornio 92 %) are above it.
 PAIR_SHARE = 0.60
 
-# Central cities of Kuntaliitto's frame-municipality network (kehyskuntaverkosto):
-# Helsinki, Tampere, Turku, Oulu, Jyväskylä, Kuopio, Lahti, Hämeenlinna, Joensuu,
-# Kajaani, Seinäjoki, Pori.
-FRAME_CITIES = frozenset(
-    {"091", "837", "853", "564", "179", "297", "398", "109", "167", "205", "743", "609"}
-)
 EXPECTED_ROWS = 308
 EXPECTED_CENTRES = 19
 
@@ -63,6 +59,15 @@ COLUMNS = (
     "region_name_sv",
     "subregion_code",
     "subregion_name_fi",
+    "subregion_name_sv",
+    "employment_area_code",
+    "employment_area_name_fi",
+    "employment_area_name_sv",
+    "wellbeing_county_code",
+    "wellbeing_county_name_fi",
+    "wellbeing_county_name_sv",
+    "centre_lat",
+    "centre_lon",
     "population",
     "population_date",
     "language_status",
@@ -70,7 +75,8 @@ COLUMNS = (
     "is_aland",
     "centre_role",
     "centre_basis",
-    "frame_region",
+    "is_regional_centre",
+    "kuntaliitto_c21",
     "notes",
 )
 
@@ -126,30 +132,34 @@ def derive_roles(
     return roles
 
 
-def frame_subregions(rows: Iterable[Row]) -> frozenset[str]:
-    """Sub-region codes of the frame network's central cities."""
-    return frozenset(row["subregion_code"] for row in rows if row["code"] in FRAME_CITIES)
+def merge_geography(rows: Sequence[Row], geography: Sequence[Row]) -> list[Row]:
+    """The municipality rows with the geography file's columns added (joined on code)."""
+    by_code = {g["code"]: g for g in geography}
+    return [{**by_code.get(row["code"], {}), **row} for row in rows]
 
 
 def build(rows: Sequence[Row], regional_centres: frozenset[str]) -> list[Row]:
     """The output rows, sorted by code."""
     roles = derive_roles(rows, regional_centres)
-    frame = frame_subregions(rows)
     out: list[Row] = []
     for row in sorted(rows, key=lambda r: r["code"]):
         role, basis = roles[row["code"]]
         extra = {
             "centre_role": role,
             "centre_basis": basis,
-            "frame_region": "true" if row["subregion_code"] in frame else "false",
+            "is_regional_centre": "true" if row["code"] in regional_centres else "false",
         }
         out.append({column: extra.get(column, row.get(column, "")) for column in COLUMNS})
     return out
 
 
-def check(rows: Sequence[Row], regional_centres: frozenset[str]) -> list[str]:
+def check(
+    rows: Sequence[Row], regional_centres: frozenset[str], geography: Sequence[Row]
+) -> list[str]:
     """Problems that mean the source is not what this script was written for."""
     problems = []
+    if {g["code"] for g in geography} != {row["code"] for row in rows}:
+        problems.append("municipality_geography.csv does not have the same codes")
     if len(rows) != EXPECTED_ROWS:
         problems.append(f"expected {EXPECTED_ROWS} municipalities, found {len(rows)}")
     if len(regional_centres) != EXPECTED_CENTRES:
@@ -157,8 +167,8 @@ def check(rows: Sequence[Row], regional_centres: frozenset[str]) -> list[str]:
             f"expected {EXPECTED_CENTRES} regional centres, found {len(regional_centres)}"
         )
     codes = {row["code"] for row in rows}
-    if not FRAME_CITIES <= codes or not regional_centres <= codes:
-        problems.append("a frame city or regional centre code is not in the municipality list")
+    if not regional_centres <= codes:
+        problems.append("a regional centre code is not in the municipality list")
     if any(len(code) != 3 or not code.isdigit() for code in codes):
         problems.append("a municipality code is not three digits")
     return problems
@@ -180,12 +190,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="CSV to write")
     args = parser.parse_args(argv)
     rows = read_rows(args.source / "municipalities_fi.csv")
+    geography = read_rows(args.source / "municipality_geography.csv")
     centres = frozenset(r["centre_code"] for r in read_rows(args.source / "regional_centres.csv"))
-    problems = check(rows, centres)
+    problems = check(rows, centres, geography)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
-    out = build(rows, centres)
+    out = build(merge_geography(rows, geography), centres)
     write_rows(out, args.output)
     counts: dict[str, int] = defaultdict(int)
     for row in out:

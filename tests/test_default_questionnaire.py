@@ -20,8 +20,24 @@ PROFILE_CODES = {
         "bilingual_swedish_majority",
         "unilingual_swedish",
     ),
+    "stat_group": ("urban", "semi_urban", "rural"),
     "centre_role": ("regional_centre", "subregion_centre", "none"),
     "frame_region": ("yes", "no"),
+    "frame_city": (
+        "091",
+        "109",
+        "167",
+        "179",
+        "205",
+        "297",
+        "398",
+        "564",
+        "609",
+        "743",
+        "837",
+        "853",
+    ),
+    "frame_city_km": None,
 }
 
 REQUIRED_IDS = {
@@ -104,7 +120,7 @@ def _extreme_answer(item: Item, *, best: bool) -> AnswerValue:
 
 def _answers(questionnaire: Questionnaire, *, best: bool) -> dict[str, AnswerValue]:
     answers: dict[str, AnswerValue] = {"population": 12000, "language_status": "unilingual_finnish"}
-    answers |= {"centre_role": "none", "frame_region": "no"}
+    answers |= {"stat_group": "rural", "centre_role": "none", "frame_region": "no"}
     for item in questionnaire.scored_items():
         answers[item.id] = _extreme_answer(item, best=best)
     return answers
@@ -172,7 +188,7 @@ def test_practice_questions_allow_dont_know(questionnaire: Questionnaire) -> Non
 
 def test_all_best_answers_score_100(questionnaire: Questionnaire) -> None:
     answers = _answers(questionnaire, best=True)
-    for item in questionnaire.items:
+    for item in questionnaire.scored_items():
         if item.when is not None:
             assert item.when.holds(answers[item.when.item]), item.id
     result = score(questionnaire, answers)

@@ -77,23 +77,68 @@ def test_centre_roles(name: str, role: str) -> None:
     assert m is not None and m.centre_role == role
 
 
-def test_frame_region_is_the_sub_region_of_the_twelve_frame_cities() -> None:
-    frame = {m.subregion_code for m in ALL if m.frame_region}
-    assert len(frame) == 12
-    assert all(m.frame_region == (m.subregion_code in frame) for m in ALL)
-    tuusula = find_municipality("Tuusula", ALL)
-    assert tuusula is not None and tuusula.frame_region
+def _of(name: str) -> Municipality:
+    m = find_municipality(name, ALL)
+    assert m is not None, name
+    return m
+
+
+@pytest.mark.parametrize(
+    ("name", "city", "km", "subregion", "employment_area"),
+    [
+        ("Kangasala", "Tampere", 17, True, True),
+        ("Valkeakoski", "Tampere", 30, False, True),  # Etelä-Pirkanmaa, Tampere's area
+        ("Hailuoto", "Oulu", 35, True, True),
+        ("Ristijärvi", "Kajaani", 39, True, True),
+        ("Kaavi", "Kuopio", 42, False, True),
+        ("Hyvinkää", "Helsinki", 52, True, False),
+    ],
+)
+def test_ties_to_the_frame_networks_central_cities(
+    name: str, city: str, km: int, subregion: bool, employment_area: bool
+) -> None:
+    link = _of(name).geography.central_links[0]
+    assert (link.name_fi, link.same_subregion, link.same_employment_area) == (
+        city,
+        subregion,
+        employment_area,
+    )
+    assert link.km is not None and round(link.km) == km
+
+
+def test_tuusula_has_no_centre_position_but_its_tie_to_helsinki() -> None:
+    tuusula = _of("Tuusula")
+    assert tuusula.centre_lat is None and tuusula.centre_lon is None
+    (link,) = tuusula.geography.central_links
+    assert link.name_fi == "Helsinki" and link.km is None and link.same_subregion
+
+
+def test_swedish_names_of_areas() -> None:
+    kangasala = _of("Kangasala")
+    assert kangasala.subregion_name("sv") == "Tammerfors"
+    assert kangasala.employment_area_name("sv") == "Tammerforsregionen"
+    assert kangasala.employment_area_name("fi") == "Tampereen seutu"
+    assert kangasala.wellbeing_county_name("sv") == "Birkalands välfärdsområde"
+
+
+def test_the_pair_share_is_the_build_scripts() -> None:
+    from kuntaprofiili.core.geography import PAIR_SHARE
+
+    assert _build_script().PAIR_SHARE == PAIR_SHARE
 
 
 def test_profile_answers_prefill_the_profile_items() -> None:
-    espoo = find_municipality("Espoo", ALL)
-    assert espoo is not None
-    assert profile_answers(espoo) == {
+    assert profile_answers(_of("Espoo")) == {
         "population": 305_274.0,
         "language_status": "bilingual_finnish_majority",
+        "stat_group": "urban",
         "centre_role": "none",
         "frame_region": "yes",
+        "frame_city": "091",
+        "frame_city_km": 17.0,
     }
+    assert profile_answers(_of("Kaavi"))["frame_city"] == "297"
+    assert profile_answers(_of("Jomala"))["frame_region"] == "no"
 
 
 def test_name_is_swedish_for_swedish() -> None:
@@ -194,7 +239,12 @@ def test_select_nothing_found_is_an_error_with_suggestions() -> None:
 
 def test_type_rows_have_the_documented_columns() -> None:
     rows = type_rows(ALL[:2], "en")
-    assert list(rows[0])[:6] == ["code", "name_fi", "name_sv", "primary_type", "types", "reason"]
+    assert list(rows[0])[:5] == ["code", "name_fi", "name_sv", "primary_type", "types"]
+    for column in ("reason", "further_types", "members", "frame_city_km", "centre_role"):
+        assert column in rows[0]
+    (salo,) = type_rows([_of("Salo")], "en")
+    assert salo["types"] == "large_city regional_town"
+    assert salo["further_types"] == "regional_town"
 
 
 # --- the command ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kuntaprofiili.core.geography import Geography, Place, derive_geography
 from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
 
 CENTRE_ROLES = frozenset({"regional_centre", "subregion_centre", "none"})
@@ -29,6 +30,7 @@ LANGUAGE_STATUSES = frozenset(
         "unilingual_swedish",
     }
 )
+STAT_GROUPS = frozenset({"urban", "semi_urban", "rural"})
 _REQUIRED = (
     "code",
     "name_fi",
@@ -39,12 +41,21 @@ _REQUIRED = (
     "region_name_sv",
     "subregion_code",
     "subregion_name_fi",
+    "subregion_name_sv",
+    "employment_area_code",
+    "employment_area_name_fi",
+    "employment_area_name_sv",
+    "wellbeing_county_name_fi",
+    "wellbeing_county_name_sv",
+    "centre_lat",
+    "centre_lon",
     "population",
     "language_status",
     "stat_group",
     "is_aland",
     "centre_role",
-    "frame_region",
+    "centre_basis",
+    "is_regional_centre",
 )
 
 
@@ -71,12 +82,22 @@ class Municipality:
     region_name_sv: str
     subregion_code: str
     subregion_name_fi: str
+    subregion_name_sv: str
+    employment_area_code: str
+    employment_area_name_fi: str
+    employment_area_name_sv: str
+    wellbeing_county_name_fi: str
+    wellbeing_county_name_sv: str
+    centre_lat: float | None  # None for Tuusula, whose centre position the source lacks
+    centre_lon: float | None
     population: int
     language_status: str
     stat_group: str
     is_aland: bool
     centre_role: str
-    frame_region: bool
+    centre_basis: str  # largest, pair, named, regional_centres.csv, or empty
+    is_regional_centre: bool
+    geography: Geography  # distances and sub-region rank, derived when the data is read
 
     def name(self, lang: str) -> str:
         """The Swedish name for Swedish output, the Finnish name otherwise."""
@@ -85,6 +106,18 @@ class Municipality:
     def region_name(self, lang: str) -> str:
         """The region's Swedish name for Swedish output, the Finnish name otherwise."""
         return self.region_name_sv if lang == "sv" else self.region_name_fi
+
+    def subregion_name(self, lang: str) -> str:
+        """The sub-region's Swedish name for Swedish output, the Finnish name otherwise."""
+        return self.subregion_name_sv if lang == "sv" else self.subregion_name_fi
+
+    def employment_area_name(self, lang: str) -> str:
+        """The employment area's Swedish name for Swedish output, the Finnish name otherwise."""
+        return self.employment_area_name_sv if lang == "sv" else self.employment_area_name_fi
+
+    def wellbeing_county_name(self, lang: str) -> str:
+        """The wellbeing services county's Swedish name for Swedish output, else Finnish."""
+        return self.wellbeing_county_name_sv if lang == "sv" else self.wellbeing_county_name_fi
 
 
 def parse_municipalities(text: str, source: str) -> tuple[Municipality, ...]:
@@ -95,22 +128,47 @@ def parse_municipalities(text: str, source: str) -> tuple[Municipality, ...]:
         raise InputFileError(
             "municipalities.bad_data", path=source, line=1, problem=", ".join(missing)
         )
-    rows = []
+    rows: list[dict[str, str]] = []
+    places: list[Place] = []
     for number, row in enumerate(reader, start=2):
         try:
-            rows.append(_municipality(row))
+            places.append(_place(row))
         except ValueError as error:
             raise InputFileError(
                 "municipalities.bad_data", path=source, line=number, problem=str(error)
             ) from None
-    return tuple(rows)
+        rows.append(row)
+    geography = derive_geography(places)
+    return tuple(_municipality(row, geography[p.code]) for row, p in zip(rows, places, strict=True))
 
 
-def _municipality(row: dict[str, str]) -> Municipality:
+def _place(row: dict[str, str]) -> Place:
+    """The row's facts the geography needs; a bad value raises ValueError."""
     if row["centre_role"] not in CENTRE_ROLES:
         raise ValueError(f"centre_role {row['centre_role']!r}")
     if row["language_status"] not in LANGUAGE_STATUSES:
         raise ValueError(f"language_status {row['language_status']!r}")
+    if row["stat_group"] not in STAT_GROUPS:
+        raise ValueError(f"stat_group {row['stat_group']!r}")
+    _flag(row["is_aland"])
+    _flag(row["is_regional_centre"])
+    return Place(
+        code=row["code"].zfill(3),
+        name_fi=row["name_fi"],
+        name_sv=row["name_sv"],
+        subregion_code=row["subregion_code"],
+        employment_area_code=row["employment_area_code"],
+        population=int(row["population"]),
+        lat=_coordinate(row["centre_lat"]),
+        lon=_coordinate(row["centre_lon"]),
+    )
+
+
+def _coordinate(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+def _municipality(row: dict[str, str], geography: Geography) -> Municipality:
     return Municipality(
         code=row["code"].zfill(3),
         name_fi=row["name_fi"],
@@ -121,12 +179,22 @@ def _municipality(row: dict[str, str]) -> Municipality:
         region_name_sv=row["region_name_sv"],
         subregion_code=row["subregion_code"],
         subregion_name_fi=row["subregion_name_fi"],
+        subregion_name_sv=row["subregion_name_sv"] or row["subregion_name_fi"],
+        employment_area_code=row["employment_area_code"],
+        employment_area_name_fi=row["employment_area_name_fi"],
+        employment_area_name_sv=row["employment_area_name_sv"] or row["employment_area_name_fi"],
+        wellbeing_county_name_fi=row["wellbeing_county_name_fi"],
+        wellbeing_county_name_sv=row["wellbeing_county_name_sv"] or row["wellbeing_county_name_fi"],
+        centre_lat=_coordinate(row["centre_lat"]),
+        centre_lon=_coordinate(row["centre_lon"]),
         population=int(row["population"]),
         language_status=row["language_status"],
         stat_group=row["stat_group"],
         is_aland=_flag(row["is_aland"]),
         centre_role=row["centre_role"],
-        frame_region=_flag(row["frame_region"]),
+        centre_basis=row["centre_basis"],
+        is_regional_centre=_flag(row["is_regional_centre"]),
+        geography=geography,
     )
 
 
@@ -221,10 +289,21 @@ def official_names(m: Municipality, lang: str = "fi") -> str:
 
 
 def profile_answers(m: Municipality) -> dict[str, float | str]:
-    """The questionnaire's profile answers as the data gives them, for the official to confirm."""
-    return {
+    """The questionnaire's profile answers as the data gives them, for the official to confirm.
+
+    The frame-network tie is the nearest central city whose sub-region or employment
+    area the municipality is in, with the distance rounded to whole kilometres.
+    """
+    answers: dict[str, float | str] = {
         "population": float(m.population),
         "language_status": m.language_status,
+        "stat_group": m.stat_group,
         "centre_role": m.centre_role,
-        "frame_region": "yes" if m.frame_region else "no",
     }
+    links = m.geography.central_links
+    answers["frame_region"] = "yes" if links else "no"
+    if links:
+        answers["frame_city"] = links[0].code
+        if links[0].km is not None:
+            answers["frame_city_km"] = float(round(links[0].km))
+    return answers
