@@ -292,7 +292,8 @@ def test_assess_asks_an_unknown_municipality_only_the_rules_facts(tmp_path: Path
     ("profile", "primary", "fallback"),
     [
         (Profile(None, None, None, None), S, True),
-        (Profile(20_000.0, None, None, None), S, True),  # nearest fit: small
+        (Profile(20_000.0, None, None, None), R, True),  # centre unknown: usual at this size
+        (Profile(20_000.0, None, "none", None), S, True),  # nearest fit: small
         (Profile(None, None, "regional_centre", None), L, False),
         (Profile(20_000.0, None, None, True), F, False),  # tie, distance unknown
         (Profile(8_000.0, None, "subregion_centre", None, "urban"), R, False),

@@ -181,6 +181,10 @@ def _no_size_definition(
         held[T.SWEDISH_BILINGUAL] = (*(_language(f) or ()), Fact.of("no_size_network"))
         rejected.append(TypeReason(T.SMALL_MUNICIPALITY, over))
         return False
+    if f.centre_role is None:
+        # Not known whether it is a centre: the most common type at 10,000-50,000.
+        held[T.REGIONAL_TOWN] = (Fact.of("usual_for_size"), over[0])
+        return True
     kind, facts = _nearest_fit(f, rejected, over)
     held[kind] = (Fact.of("nearest_fit"), *facts)
     return True
