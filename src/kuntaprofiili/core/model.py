@@ -119,6 +119,77 @@ def _code_of(answer: object) -> str:
     return str(answer)
 
 
+class Provider(StrEnum):
+    """Open-data services a statistic can be fetched from (``kuntaprofiili data update``)."""
+
+    STATFIN = "statfin"  # Statistics Finland, PxWeb API
+    SOTKANET = "sotkanet"  # THL, Sotkanet REST API
+    SYKE = "syke"  # SYKE, municipal greenhouse-gas emission files
+
+
+class Transformation(StrEnum):
+    """How a fetched series becomes the figure the question asks for."""
+
+    NONE = "none"  # the value of the chosen year (times ``scale``)
+    PER_RESIDENT = "per_resident"  # divided by the municipality's fetched population
+    PERCENT = "percent"  # a share 0-1 as a percentage
+    CHANGE_PERCENT = "change_percent"  # growth over ``span`` years, %
+    REDUCTION_PERCENT = "reduction_percent"  # fall since ``base_year``, %
+
+
+POPULATION_ITEM = "population"  # the item whose fetched value ``per_resident`` divides by
+
+Year = Annotated[int, Field(ge=1900, le=2100)]
+
+
+class FetchSpec(_Frozen):
+    """Where an indicator's figure is published as open data, and how to compute it.
+
+    ``table`` and ``content`` (labels or codes of the content variable's values) are for
+    Statistics Finland; ``indicator`` is a Sotkanet id; SYKE needs neither. Variables are
+    matched by label at run time, because Statistics Finland renames their codes.
+    """
+
+    provider: Provider
+    table: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+(/[A-Za-z0-9_.-]+)*\.px$")] | None = None
+    content: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    select: dict[Annotated[str, Field(min_length=1)], Annotated[str, Field(min_length=1)]] = {}
+    indicator: Annotated[int, Field(ge=1)] | None = None
+    transformation: Transformation = Transformation.NONE
+    scale: float = 1.0
+    span: Annotated[int, Field(ge=1, le=30)] | None = None
+    base_year: Year | None = None
+    year: Literal["latest"] | Year = "latest"
+
+    @model_validator(mode="after")
+    def _provider_has_its_fields(self) -> FetchSpec:
+        statfin = self.provider is Provider.STATFIN
+        if statfin != (self.table is not None) or statfin != bool(self.content):
+            raise PydanticCustomError(
+                "q_fetch_statfin", "'table' and 'content' go with provider statfin, and only there"
+            )
+        if (self.provider is Provider.SOTKANET) != (self.indicator is not None):
+            raise PydanticCustomError(
+                "q_fetch_sotkanet", "'indicator' goes with provider sotkanet, and only there"
+            )
+        if self.select and not statfin:
+            raise PydanticCustomError("q_fetch_select", "'select' is only for provider statfin")
+        return self
+
+    @model_validator(mode="after")
+    def _transformation_has_its_fields(self) -> FetchSpec:
+        wants_span = self.transformation is Transformation.CHANGE_PERCENT
+        wants_base = self.transformation is Transformation.REDUCTION_PERCENT
+        if wants_span != (self.span is not None) or wants_base != (self.base_year is not None):
+            raise PydanticCustomError(
+                "q_fetch_transformation",
+                "'span' goes with change_percent and 'base_year' with reduction_percent",
+            )
+        if self.base_year is not None and self.year != "latest" and self.base_year >= self.year:
+            raise PydanticCustomError("q_fetch_base_year", "'base_year' must be before 'year'")
+        return self
+
+
 class Indicator(_Frozen):
     """Composite-indicator metadata of a numeric item (OECD/JRC min-max normalisation).
 
@@ -182,6 +253,7 @@ class Item(_Frozen):
     when: Condition | None = None
     choices: tuple[Choice, ...] = ()
     indicator: Indicator | None = None
+    fetch: FetchSpec | None = None  # where ``data update`` fetches the figure
 
     @model_validator(mode="after")
     def _kind_has_its_fields(self) -> Item:
@@ -196,6 +268,10 @@ class Item(_Frozen):
         if self.kind not in NUMERIC_KINDS and len(self.choices) < 2:
             raise PydanticCustomError(
                 "q_two_choices", "a {kind} item needs at least two choices", {"kind": self.kind}
+            )
+        if self.fetch is not None and self.kind not in NUMERIC_KINDS:
+            raise PydanticCustomError(
+                "q_fetch_numeric", "only number and percent items are fetched"
             )
         codes = [c.code for c in self.choices]
         if len(codes) != len(set(codes)):

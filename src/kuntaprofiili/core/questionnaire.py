@@ -12,7 +12,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kuntaprofiili.core.model import Dimension, Item, Kind, Questionnaire
+from kuntaprofiili.core.model import (
+    POPULATION_ITEM,
+    Dimension,
+    Item,
+    Kind,
+    Questionnaire,
+    Transformation,
+)
 from kuntaprofiili.errors import QuestionnaireError
 from kuntaprofiili.i18n import LANGS, Term, message
 
@@ -109,6 +116,7 @@ def cross_item_problems(questionnaire: Questionnaire) -> Iterator[Term]:
     yield from _duplicate_ids(questionnaire)
     yield from _bad_conditions(questionnaire)
     yield from _unreachable_dimensions(questionnaire)
+    yield from _fetch_problems(questionnaire)
 
 
 def _duplicate_ids(questionnaire: Questionnaire) -> Iterator[Term]:
@@ -146,6 +154,16 @@ def _condition_problem(
     codes = {c.code for c in target.choices}
     unknown = sorted(set(condition.in_ or condition.not_in or ()) - codes)
     return ("qerr.when_codes", {"codes": ", ".join(unknown)}) if unknown else None
+
+
+def _fetch_problems(questionnaire: Questionnaire) -> Iterator[Term]:
+    """A per-resident figure needs a fetched population to divide by."""
+    population = next((i for i in questionnaire.items if i.id == POPULATION_ITEM), None)
+    if population is not None and population.fetch is not None:
+        return
+    for item in questionnaire.items:
+        if item.fetch is not None and item.fetch.transformation is Transformation.PER_RESIDENT:
+            yield Term.of("qerr.fetch_per_resident", item=item.id, population=POPULATION_ITEM)
 
 
 def _unreachable_dimensions(questionnaire: Questionnaire) -> Iterator[Term]:
