@@ -10,6 +10,7 @@ import typer
 
 from kuntaprofiili.cli import assess as _assess
 from kuntaprofiili.cli import batch as _batch
+from kuntaprofiili.cli import data as _data
 from kuntaprofiili.cli import drafts as _drafts
 from kuntaprofiili.cli import municipalities as _municipalities
 from kuntaprofiili.cli import questionnaire as _questionnaire
@@ -33,6 +34,7 @@ app.command("compare", help=_("compare.cmd"))(_report.compare)
 app.command("whatif", help=_("whatif.cmd"))(_report.whatif)
 app.command("template", help=_("template.help"))(_batch.template)
 app.command("batch", help=_("batch.help"))(_batch.batch)
+app.add_typer(_data.app, name="data", help=_("data.help"))
 
 
 def main() -> None:
