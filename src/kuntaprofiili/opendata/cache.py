@@ -65,7 +65,9 @@ def read_cache(path: Path | None = None) -> dict[str, Any] | None:
 
 def write_cache(cache: dict[str, Any], path: Path | None = None) -> None:
     """Write the whole cache atomically."""
-    write_text_atomic(path or cache_path(), json.dumps(cache, ensure_ascii=False, indent=1))
+    write_text_atomic(
+        path or cache_path(), json.dumps(cache, ensure_ascii=False, separators=(",", ":"))
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,15 +35,20 @@ class NotPublished(FetchError):  # noqa: N818 - an outcome, not a bug
     """The service has no such file or indicator (HTTP 404)."""
 
 
+def pause(seconds: float) -> None:
+    """Wait (one place to replace in tests)."""
+    time.sleep(seconds)
+
+
 class RateLimiter:
     """At most ``max_calls`` requests in any ``window`` seconds (a sliding window)."""
 
     def __init__(
-        self, max_calls: int, window: float, sleep: Callable[[float], None] = time.sleep
+        self, max_calls: int, window: float, sleep: Callable[[float], None] | None = None
     ) -> None:
         self.max_calls = max(1, max_calls)
         self.window = max(0.0, window)
-        self._sleep = sleep
+        self._sleep = sleep or (lambda seconds: pause(seconds))
         self._sent: deque[float] = deque()
 
     def wait(self) -> None:
@@ -76,12 +81,12 @@ def retry_after(response: httpx.Response, default: float = 10.0) -> float:
 class Http:
     """A shared httpx client with a User-Agent (Sotkanet refuses requests without one)."""
 
-    def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, sleep: Callable[[float], None] | None = None) -> None:
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT}, timeout=TIMEOUT_SECONDS, follow_redirects=True
         )
-        self._sleep = sleep
-        self.limiters: dict[str, RateLimiter] = {}
+        self._sleep = sleep or (lambda seconds: pause(seconds))
+        self.limiters: dict[str, RateLimiter] = {}  # by base URL: one service, one limit
 
     def close(self) -> None:
         """Close the connections."""
@@ -105,9 +110,9 @@ class Http:
     def _send(self, send: Callable[[], httpx.Response], url: str) -> httpx.Response:
         host = urlsplit(url).netloc
         for attempt in range(1, RETRIES + 1):
-            limiter = self.limiters.get(host)
-            if limiter is not None:
-                limiter.wait()
+            for base, limiter in self.limiters.items():
+                if url.startswith(base):
+                    limiter.wait()
             response = self._attempt(send, host)
             if response.status_code == 429:
                 wait = retry_after(response)

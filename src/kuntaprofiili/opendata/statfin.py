@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from kuntaprofiili.core.model import FetchSpec
 from kuntaprofiili.opendata.http import FetchError, Http, RateLimiter, malformed
@@ -42,9 +41,9 @@ class Limits:
 def read_limits(http: Http, base: str) -> Limits:
     """Read ``?config`` and install its rate limit; defaults when it says nothing usable."""
     calls, window, values = (float(limit) for limit in DEFAULT_LIMITS)
-    http.limiters[urlsplit(base).netloc] = RateLimiter(int(calls), window)
+    http.limiters[base] = RateLimiter(int(calls), window)
     try:
-        config = http.json(http.get(f"{base}/", params={"config": ""}))
+        config = http.json(http.get(f"{base}/?config"))
     except FetchError as error:
         if error.key == "opendata.offline" or error.key == "opendata.timeout":
             raise
@@ -53,7 +52,7 @@ def read_limits(http: Http, base: str) -> Limits:
         calls = _positive(config.get("maxCalls"), calls)
         window = _positive(config.get("timeWindow"), window)
         values = _positive(config.get("maxValues"), values)
-    http.limiters[urlsplit(base).netloc] = RateLimiter(int(calls), float(window))
+    http.limiters[base] = RateLimiter(int(calls), float(window))
     return Limits(int(calls), float(window), int(values))
 
 

@@ -80,12 +80,14 @@ class Updater:
 
     def run(self) -> Outcome:
         """Fetch every provider's tasks, then derive the figures; the cache is always saved."""
+        complete = False
         try:
             for provider in Provider:
                 self._run_provider(provider, self._tasks(provider))
+            complete = not self.outcome.failures
         finally:
             self._derive_values()
-            if not self.outcome.failures:
+            if complete:
                 self.cache.pop("progress", None)
             self.cache["updated"] = now()
             write_cache(self.cache)
