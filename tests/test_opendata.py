@@ -233,3 +233,38 @@ def test_live_update_of_one_municipality(_isolated_home: Path) -> None:
     values = cache(_isolated_home)["values"]["049"]
     q = load_questionnaire(default_questionnaire())
     assert set(values) == {i.id for i in q.items if i.fetch is not None}
+
+
+def test_assess_offers_the_fetched_values_with_source_and_year(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, _isolated_home: Path
+) -> None:
+    serve_all(httpserver)
+    point_at(httpserver, monkeypatch)
+    assert run("update", "-m", "Espoo").exit_code == 0
+    result = CliRunner().invoke(app, ["assess", "-m", "Espoo", "--lang", "fi"], input="\n")
+    assert "[274583] Tilastokeskus 2016 >" in result.stdout
+    draft = next((_isolated_home / "drafts").glob("*.draft.yaml"))
+    assert "population: 274583" in draft.read_text(encoding="utf-8")
+
+
+def test_assess_without_a_cache_says_once_how_to_get_one() -> None:
+    result = CliRunner().invoke(app, ["assess", "-m", "Espoo", "--lang", "en"], input="\n")
+    assert flat(result.stderr).count("There is no cache yet") == 1
+
+
+def test_provenance_marks_fetched_and_typed_values() -> None:
+    from kuntaprofiili.core.answers import AnswerSet
+    from kuntaprofiili.opendata.cache import CachedValue
+    from kuntaprofiili.opendata.prefill import provenance
+
+    q = load_questionnaire(default_questionnaire())
+    ghg = CachedValue(4.1, "syke", "Tulokset_taso_5", 2023, "2026-06-20", "SYKE")
+    pop = CachedValue(300000.0, "statfin", "x.px", 2025, "2026-06-20", "Lähde: Tilastokeskus")
+    answers = {"ghg_per_capita": 4.1, "population": 299000.0, "climate_plan": "yes"}
+    record = provenance(q, answers, {"ghg_per_capita": ghg, "population": pop})
+    assert record["ghg_per_capita"]["origin"] == "fetched"
+    assert record["ghg_per_capita"]["year"] == 2023
+    assert record["population"] == {"origin": "typed"}
+    assert "climate_plan" not in record
+    saved = AnswerSet(q.id, q.version, answers, "Espoo", provenance=record).to_mapping()
+    assert saved["provenance"]["ghg_per_capita"]["provider"] == "syke"

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from kuntaprofiili.core.answers import AnswerSet, AnswerValue
     from kuntaprofiili.core.model import Questionnaire
     from kuntaprofiili.core.municipality import Municipality
+    from kuntaprofiili.opendata.cache import CachedValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,20 +186,39 @@ def _interview(
         write_answers(draft, AnswerSet(q.id, q.version, dict(answers), municipality))
 
     io.out.print(Text(message("assess.intro", lang, draft=str(draft)), style="dim"))
+    fetched = _fetched(q, place, io, lang)
     interview = Interview(
         q,
         io.out,
         lambda prompt: io.out.input(Text(prompt)),
         lang,
         answers=dict(earlier),
-        defaults=_prefill(place),
+        defaults={**_prefill(place), **{k: v.value for k, v in fetched.items()}},
+        default_notes={k: v.label for k, v in fetched.items()},
         on_change=save_draft,
     )
     try:
         answers = interview.run()
     except Interrupted as stop:
         raise Interrupted(stop.answers, str(draft) if stop.answers else None) from None
-    return AnswerSet(q.id, q.version, answers, municipality), draft
+    from kuntaprofiili.opendata.prefill import provenance
+
+    record = provenance(q, answers, fetched)
+    return AnswerSet(q.id, q.version, answers, municipality, provenance=record), draft
+
+
+def _fetched(
+    q: Questionnaire, place: Municipality | None, io: Consoles, lang: str
+) -> dict[str, CachedValue]:
+    """Values from ``data update`` for this municipality; without a cache, say once how."""
+    if place is None:
+        return {}
+    from kuntaprofiili.opendata.prefill import read_prefill
+
+    fetched = read_prefill(q, place.code)
+    if fetched is None:
+        io.err.print(message("opendata.no_cache", lang), markup=False)
+    return fetched or {}
 
 
 def _prefill(place: Municipality | None) -> dict[str, AnswerValue]:

@@ -120,6 +120,8 @@ class AnswerSet:
         default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds")
     )
     type_override: str | None = None
+    # per answer: {"origin": "fetched"|"typed", provider, source, year, ...} (data update)
+    provenance: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def to_mapping(self) -> dict[str, Any]:
         """The answers-file form (see README, 'Answers file')."""
@@ -131,6 +133,8 @@ class AnswerSet:
         if self.type_override:
             data["type"] = self.type_override
         data["answers"] = {k: _plain(v) for k, v in self.answers.items()}
+        if self.provenance:
+            data["provenance"] = {k: dict(v) for k, v in self.provenance.items()}
         return data
 
 
@@ -163,7 +167,15 @@ def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> Answer
         municipality=str(municipality) if municipality not in (None, "") else None,
         timestamp=str(raw.get("timestamp") or ""),
         type_override=str(raw["type"]) if raw.get("type") else None,
+        provenance=_provenance(raw.get("provenance"), answers),
     )
+
+
+def _provenance(raw: Any, answers: Mapping[str, AnswerValue]) -> dict[str, Mapping[str, Any]]:
+    """Where each answer came from, kept as written for the answers that exist."""
+    if not isinstance(raw, Mapping):
+        return {}
+    return {str(k): v for k, v in raw.items() if str(k) in answers and isinstance(v, Mapping)}
 
 
 def _coerce_all(

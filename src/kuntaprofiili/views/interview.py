@@ -38,6 +38,7 @@ class Interview:
     lang: str
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     defaults: Mapping[str, AnswerValue] = field(default_factory=dict)
+    default_notes: Mapping[str, str] = field(default_factory=dict)  # "SYKE 2023" after a default
     on_change: OnChange = lambda _answers: None
 
     def t(self, key: str, /, **params: object) -> str:
@@ -140,7 +141,9 @@ class Interview:
         current = self.answers.get(item.id, self.defaults.get(item.id))
         if current is None:
             return "> "
-        return f"[{self.display(item, current)}] > "
+        note = self.default_notes.get(item.id) if item.id not in self.answers else None
+        shown = self.display(item, current)
+        return f"[{shown}] {note} > " if note else f"[{shown}] > "
 
     def display(self, item: Item, value: AnswerValue) -> str:
         """An answer as the user would say it."""
