@@ -260,7 +260,11 @@ def test_provenance_marks_fetched_and_typed_values() -> None:
     q = load_questionnaire(default_questionnaire())
     ghg = CachedValue(4.1, "syke", "Tulokset_taso_5", 2023, "2026-06-20", "SYKE")
     pop = CachedValue(300000.0, "statfin", "x.px", 2025, "2026-06-20", "Lähde: Tilastokeskus")
-    answers = {"ghg_per_capita": 4.1, "population": 299000.0, "climate_plan": "yes"}
+    answers: dict[str, float | str] = {
+        "ghg_per_capita": 4.1,
+        "population": 299000.0,
+        "climate_plan": "yes",
+    }
     record = provenance(q, answers, {"ghg_per_capita": ghg, "population": pop})
     assert record["ghg_per_capita"]["origin"] == "fetched"
     assert record["ghg_per_capita"]["year"] == 2023
