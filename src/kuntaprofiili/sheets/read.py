@@ -326,13 +326,15 @@ def _check_rows(path: Path | str, count: int | None) -> None:
 
 
 def _read_workbook(path: Path) -> tuple[_Read, str]:
+    from python_calamine import CalamineError
+
     check_size(path, MAX_XLSX_BYTES, "xlsx")
     if path.suffix.lower() != ".xls":  # the zip formats; .xls is not compressed
         _check_unpacked_size(path)
     try:
         name = _data_sheet(path)
         cells = read_sheet_cells(path, name, MAX_ROWS + HEAD_ROWS + 2)
-    except _DAMAGED_WORKBOOK as error:
+    except (*_DAMAGED_WORKBOOK, CalamineError) as error:
         problem = str(error).strip() or type(error).__name__
         raise InputFileError("batch.bad_xlsx", path=str(path), problem=problem) from None
     return _cells_to_frame(f"{path} [{name}]", cells), name

@@ -129,9 +129,10 @@ def _kind(name: str, values: pd.Series) -> str:
 
 
 def _cell(sheet: Any, styles: _Styles, value: object, style: Any = None) -> Any:
+    if isinstance(value, str):
+        value = strip_controls(value)
     cell = styles.cell(sheet, value)  # type: ignore[arg-type]
     if isinstance(value, str):
-        cell.value = strip_controls(value)
         cell.data_type = "s"  # never a formula, whatever the text starts with
     if style is not None:
         cell._style = copy.copy(style)  # type: ignore[attr-defined]
