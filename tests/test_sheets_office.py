@@ -38,8 +38,9 @@ def _filled_workbook(path: Path, percent: bool = True) -> None:
     header, numbers as numbers and the percent items formatted as percent."""
     rows = _example_rows()
     book = openpyxl.Workbook()
-    book.active.title = "Ohjeet"
-    book.active["A1"] = "Täytä toinen välilehti."
+    first = book.worksheets[0]
+    first.title = "Ohjeet"
+    first["A1"] = "Täytä toinen välilehti."
     sheet = book.create_sheet("Kunnat 2026")
     sheet.append(["Kestävyysarvio 2026"])
     sheet.append(rows[0])
@@ -75,7 +76,7 @@ def test_percent_cells_instructions_sheet_and_title_row_score_as_the_csv(tmp_pat
 
 def test_no_data_sheet_names_the_sheets(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
-    book.active["A1"] = "Ohjeet"
+    book.worksheets[0]["A1"] = "Ohjeet"
     path = tmp_path / "x.xlsx"
     book.save(path)
     result = runner.invoke(app, ["batch", str(path), "-o", str(tmp_path / "o.csv")])
@@ -85,7 +86,7 @@ def test_no_data_sheet_names_the_sheets(tmp_path: Path) -> None:
 
 def test_formula_without_saved_value_is_a_row_error(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.append(["municipality", "climate_plan"])
     sheet.append(["Espoo", "=A1"])  # openpyxl saves no value for a formula
     path = tmp_path / "f.xlsx"
