@@ -47,3 +47,19 @@ def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn:
     )
     child.logfile_read = io.StringIO()
     return child
+
+
+def require_program(name: str) -> str:
+    """The path of system program ``name``; the test skips loudly when it is missing, and
+    fails instead when KUNTAPROFIILI_REQUIRE_TOOLS=1 (CI installs every program)."""
+    import shutil
+
+    import pytest
+
+    path = shutil.which(name)
+    if path is None:
+        reason = f"system program {name!r} is not installed; this test drives it"
+        if os.environ.get("KUNTAPROFIILI_REQUIRE_TOOLS") == "1":
+            pytest.fail(f"{reason} (KUNTAPROFIILI_REQUIRE_TOOLS=1)")
+        pytest.skip(f"SKIPPED LOUDLY: {reason}")
+    return path

@@ -210,7 +210,6 @@ def test_every_problem_is_reported_with_excel_row_numbers(tmp_path: Path) -> Non
         (1, "colour", "colour"),
         (3, "climate_plan", "perhaps"),
         (3, "co2_per_capita", "250"),
-        (4, "", ""),
         (5, "municipality", "Helsinki"),
         (6, "municipality", "Atlantis"),
         (8, "year", "20x4"),
@@ -286,10 +285,10 @@ def test_excel_fi_csv_scores_with_exit_0_and_input_untouched(tmp_path: Path) -> 
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    frame = pd.read_csv(
-        out, sep=";", decimal=",", encoding="utf-8-sig", dtype={"municipality_code": str}
-    )
-    assert list(frame["municipality_code"]) == ["091", "049", "049", "235", "297"]
+    assert raw.decode("utf-8-sig").startswith("Rivi;Kunta;Kuntanumero;")  # headers for people
+    frame = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig", skiprows=1)
+    # codes in Statistics Finland's form, which no spreadsheet turns into a number
+    assert list(frame["municipality_code"]) == ["KU091", "KU049", "KU049", "KU235", "KU297"]
     assert frame["overall"].dtype == float
     assert "Kuntia" in result.stdout  # the summary table, in Finnish
 
@@ -309,7 +308,14 @@ def test_windows_1252_csv_is_read(tmp_path: Path) -> None:
     ]
     assert data["results"][3]["types"] == ["swedish_bilingual"]  # in no size network
     assert {"id", "title"} <= set(data["results"][0]["measures"][0])
-    assert data["summary"][-1]["type"] == "all" and data["rows_rejected"] == 0
+    all_row = next(r for r in data["summary"] if r["group"] == "all")
+    assert all_row["type"] == "all" and data["rows_rejected"] == 0
+    further = [r for r in data["summary"] if r["group"] == "further"]
+    counted: dict[str, int] = {}
+    for record in data["results"]:
+        for kind in record["types"][1:]:
+            counted[kind] = counted.get(kind, 0) + 1
+    assert {r["type"]: r["count"] for r in further} == counted
 
 
 def test_batch_equals_assess_answers(tmp_path: Path) -> None:
@@ -363,13 +369,22 @@ def test_xlsx_output_has_results_and_summary_and_neutralised_text(tmp_path: Path
     assert result.exit_code == ExitCode.OK, result.stderr
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Resultat", "Sammanfattning"]
-    rows = list(book["Resultat"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("row", "municipality", "municipality_code")
-    assert rows[1][1] == '\'=HYPERLINK("x")' and book["Resultat"]["B2"].data_type == "s"
-    assert rows[2][1] == "Uleåborg" and rows[2][0] == 3
+    sheet = book["Resultat"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Rad", "Kommun", "Kommunnummer")  # for people, then the ids
+    assert rows[1][:3] == ("row", "municipality", "municipality_code")
+    # formula-like text is a string cell with the value unchanged, never run
+    assert rows[2][1] == '=HYPERLINK("x")' and sheet["B3"].data_type == "s"
+    assert rows[3][1] == "Uleåborg" and rows[3][0] == 3
+    assert rows[3][2] == "KU564" and sheet["C4"].data_type == "s"
+    assert sheet.freeze_panes == "C3" and sheet.auto_filter.ref.startswith("A2:")
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.column_dimensions["B"].width >= len("municipality")
     summary = list(book["Sammanfattning"].iter_rows(values_only=True))
-    assert summary[0][:3] == ("type", "count", "ecological_mean")
-    assert summary[-1][:2] == ("all", 2)
+    assert summary[1][:5] == ("type", "group", "count", "scored", "unscored")
+    all_row = next(r for r in summary if r[1] == "all")
+    assert all_row[0] == "Alla"  # type names for people
+    assert all_row[2] == 2 and int(str(all_row[3])) + int(str(all_row[4])) == 2
 
 
 def test_xlsx_template_round_trip_numbers_rows_as_excel(tmp_path: Path) -> None:

@@ -98,7 +98,9 @@ def test_csv_export_plain_and_finnish_excel(
     assert row["vision"] and row["state_measures"]
     raw = excel.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM so Excel reads ä and ö right
-    excel_row = next(csv.DictReader(excel.open(encoding="utf-8-sig"), delimiter=";"))
+    with excel.open(encoding="utf-8-sig") as handle:
+        assert handle.readline().startswith("Kunta;Kuntanumero;")  # headers for people
+        excel_row = next(csv.DictReader(handle, delimiter=";"))  # then the ids
     assert excel_row["overall"] == "57,5"  # decimal comma
     assert excel_row["municipality"] == "Testilä"
 

@@ -304,8 +304,10 @@ def test_cli_writes_the_finnish_excel_dialect(tmp_path: Path) -> None:
     result = runner.invoke(app, ["municipalities", "Espoo", "-o", str(dest), "--excel-fi"])
     assert result.exit_code == 0
     raw = dest.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbfcode;name_fi;")
-    assert len(raw.decode("utf-8-sig").splitlines()) == 2
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert raw.startswith("\ufeffKuntanumero;Nimi suomeksi;".encode())  # for people, then ids
+    assert lines[1].startswith("code;name_fi;") and len(lines) == 3
+    assert lines[2].startswith("KU049;Espoo;")  # a code no spreadsheet turns into 49
 
 
 def test_cli_refuses_to_overwrite_and_leaves_the_file_alone(tmp_path: Path) -> None:

@@ -304,7 +304,7 @@ def _export(result: object, io: Consoles, lang: str, outputs: Outputs) -> None:
 
     if outputs.csv is not None:
         dialect = CsvDialect.EXCEL_FI if outputs.excel_fi else CsvDialect.PLAIN
-        write_csv([result_row(result, lang)], outputs.csv, dialect, outputs.force)  # type: ignore[arg-type]
+        write_csv([result_row(result, lang)], outputs.csv, dialect, outputs.force, lang)  # type: ignore[arg-type]
         io.err.print(message("assess.wrote", lang, path=str(outputs.csv)), markup=False)
     if outputs.json is not None:
         write_json(result_json(result, lang), outputs.json, outputs.force)  # type: ignore[arg-type]

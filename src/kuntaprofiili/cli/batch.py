@@ -7,6 +7,7 @@ fast.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -31,6 +32,7 @@ from kuntaprofiili.i18n import Lang, message
 if TYPE_CHECKING:
     from kuntaprofiili.sheets.context import BatchContext, BatchOutcome
     from kuntaprofiili.sheets.read import Sheet
+    from kuntaprofiili.sheets.write import Staging
 
 PROGRESS_FROM_ROWS = 10_000  # a bar only where the wait is noticeable
 SHOWN_PROBLEMS = 50  # the rest are in the errors file
@@ -82,7 +84,7 @@ def batch(
     force: ForceOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Score many municipalities from a spreadsheet (CSV or XLSX)."""
+    """Score many municipalities from a spreadsheet (XLSX, ODS, XLS or CSV)."""
     io = consoles()
     with handle_errors(io.err, lang, debug):
         from kuntaprofiili.sheets.run import load_batch_context
@@ -90,19 +92,60 @@ def batch(
         errors = _check_paths(input_file, output, force)
         context = load_batch_context(questionnaire, measures)
         outcome = _score(_read(input_file, io, lang), context, io, lang)
-        _print_outcome(outcome, io, lang, errors)
-        _write_errors(outcome, errors, lang, excel_fi, force)
-        if strict and outcome.rows_rejected:
-            from kuntaprofiili.errors import InputFileError
-
-            raise InputFileError("batch.strict_failed", n=outcome.rows_rejected)
-        _write_results(outcome, context, output, lang, excel_fi, force)
+        failed = outcome.rows_rejected > 0
+        _print_outcome(outcome, io, lang, errors if failed else None)
+        _write_all(
+            input_file,
+            outcome,
+            context,
+            (output, errors),
+            reports,
+            io,
+            lang,
+            excel_fi,
+            strict,
+            force,
+        )
         io.err.print(message("batch.wrote", lang, path=str(output)), markup=False)
-        if reports is not None:
-            _write_reports(input_file, outcome, context, reports, io, lang, force)
+        if not failed and errors.exists():
+            io.err.print(message("sheets.stale_errors", lang, path=str(errors)), markup=False)
     if outcome.rows_rejected:
         io.err.print(message("batch.rejected_exit", lang, n=outcome.rows_rejected), markup=False)
         raise typer.Exit(int(ExitCode.ROWS_REJECTED))
+
+
+def _write_all(
+    input_file: Path,
+    outcome: BatchOutcome,
+    context: BatchContext,
+    targets: tuple[Path, Path],
+    reports: Path | None,
+    io: Consoles,
+    lang: str,
+    excel_fi: bool,
+    strict: bool,
+    force: bool,
+) -> None:
+    """Every output under a temporary name, renamed into place only when all are written:
+    Ctrl-C or a full disk changes no earlier file. The errors file only when rows failed."""
+    from kuntaprofiili.files.safeio import ensure_writable
+    from kuntaprofiili.sheets.write import staged_outputs
+
+    output, errors = targets
+    failed = outcome.rows_rejected > 0
+    if failed:
+        ensure_writable(errors, force)
+    with staged_outputs() as stage:
+        if failed:
+            _write_errors(outcome, stage.path(errors), lang, excel_fi)
+        if strict and failed:
+            stage.commit()
+            from kuntaprofiili.errors import InputFileError
+
+            raise InputFileError("batch.strict_failed", n=outcome.rows_rejected)
+        _write_results(outcome, context, output, stage.path(output), lang, excel_fi)
+        if reports is not None:
+            _write_reports(input_file, outcome, context, reports, io, lang, force, stage)
 
 
 # -- steps --------------------------------------------------------------------------------
@@ -146,7 +189,9 @@ def _check_paths(input_file: Path, output: Path, force: bool) -> Path:
     for target in (output, errors):
         if target.resolve() == input_file.resolve():
             raise OutputFileError("batch.same_as_input", path=str(input_file))
-        ensure_writable(target, force)
+    if output.resolve() == errors_path(input_file).resolve():
+        raise OutputFileError("sheets.errors_file_as_output", path=str(output))
+    ensure_writable(output, force)
     return errors
 
 
@@ -182,36 +227,36 @@ def _score(sheet: Sheet, context: BatchContext, io: Consoles, lang: str) -> Batc
         )
 
 
-def _write_errors(
-    outcome: BatchOutcome, dest: Path, lang: str, excel_fi: bool, force: bool
-) -> None:
-    """The errors file is always written, so it never describes an earlier run."""
+def _write_errors(outcome: BatchOutcome, dest: Path, lang: str, excel_fi: bool) -> None:
+    """The errors file, written only when rows failed (see ``_write_all``)."""
     from kuntaprofiili.sheets.results import problems_frame
     from kuntaprofiili.sheets.write import write_frame_csv
 
-    write_frame_csv(problems_frame(outcome.problems, lang), dest, _dialect(excel_fi), force)
+    frame = problems_frame(outcome.problems, lang)
+    write_frame_csv(frame, dest, _dialect(excel_fi), True, lang)
 
 
 def _write_results(
-    outcome: BatchOutcome, context: BatchContext, dest: Path, lang: str, excel_fi: bool, force: bool
+    outcome: BatchOutcome, context: BatchContext, name: Path, dest: Path, lang: str, excel_fi: bool
 ) -> None:
+    """The results in the format ``name`` asks for, written to ``dest``."""
     from kuntaprofiili.sheets.write import output_format, write_frame_csv, write_frames_xlsx
 
-    kind = output_format(dest)
+    kind = output_format(name)
     if kind == "csv":  # measure ids only, as in assess's CSV; the titles are in XLSX and JSON
         results = outcome.results.drop(columns=["measure_titles"], errors="ignore")
-        write_frame_csv(results, dest, _dialect(excel_fi), force)
+        write_frame_csv(results, dest, _dialect(excel_fi), True, lang)
     elif kind == "xlsx":
         sheets = [
             (message("batch.sheet.results", lang), outcome.results),
             (message("batch.sheet.summary", lang), outcome.summary),
         ]
-        write_frames_xlsx(sheets, dest, force)
+        write_frames_xlsx(sheets, dest, True, lang)
     else:
         from kuntaprofiili.files.export import write_json
         from kuntaprofiili.sheets.results import outcome_json
 
-        write_json(outcome_json(outcome, context.questionnaire, lang), dest, force)
+        write_json(outcome_json(outcome, context.questionnaire, lang), dest, True)
 
 
 def _write_reports(
@@ -222,31 +267,41 @@ def _write_reports(
     io: Consoles,
     lang: str,
     force: bool,
+    stage: Staging,
 ) -> None:
     """One HTML report per scored row (the sheet is read again: scoring let go of its text)."""
+    from dataclasses import replace
+
     from kuntaprofiili.files.content_file import load_content
+    from kuntaprofiili.files.safeio import ensure_writable
     from kuntaprofiili.sheets.reports import plan_reports, write_reports
 
     results = outcome.results.to_dict("records")
     content = load_content()
     sheet = _read(input_file, io, lang)
     plans = list(plan_reports(sheet, results, context.questionnaire, content, folder, lang))
-    write_reports(plans, results, content, lang, force)
+    for plan in plans:
+        ensure_writable(plan.dest, force)
+    staged = [replace(plan, dest=stage.path(plan.dest)) for plan in plans]
+    write_reports(staged, results, content, lang, True)
     io.err.print(message("batch_reports.wrote", lang, n=len(plans), path=str(folder)), markup=False)
 
 
 # -- what the terminal shows ----------------------------------------------------------------
 
 
-def _print_outcome(outcome: BatchOutcome, io: Consoles, lang: str, errors: Path) -> None:
+def _print_outcome(outcome: BatchOutcome, io: Consoles, lang: str, errors: Path | None) -> None:
+    """The problems (first ones), the summary and the counts; ``errors`` is the errors
+    file when one is written."""
     if outcome.problems:
         io.err.print(problems_table(outcome, lang))
         hidden = len(outcome.problems) - SHOWN_PROBLEMS
-        if hidden > 0:
+        if hidden > 0 and errors is not None:
             io.err.print(
                 message("batch.more_problems", lang, n=hidden, path=str(errors)), markup=False
             )
-        io.err.print(message("batch.wrote_errors", lang, path=str(errors)), markup=False)
+        if errors is not None:
+            io.err.print(message("batch.wrote_errors", lang, path=str(errors)), markup=False)
     io.out.print(summary_table(outcome, lang))
     notices = sum(not p.rejects for p in outcome.problems)
     counts = {
@@ -286,11 +341,20 @@ def summary_table(outcome: BatchOutcome, lang: str) -> Table:
         )
         table.add_column(label, justify="right")
     for row in outcome.summary.to_dict("records"):
-        kind = str(row["type"])
+        kind, group = str(row["type"]), str(row["group"])
         name = message("batch.column.all", lang) if kind == "all" else message(f"type.{kind}", lang)
+        if group == "further":
+            name = message("sheets.further_type", lang, type=name)
         cells = [_mean_median(row[f"{p}_mean"], row[f"{p}_median"]) for p in parts]
-        table.add_row(name, str(row["count"]), *cells, end_section=kind == "all")
+        table.add_row(name, _counted(row, lang), *cells, end_section=kind == "all")
     return table
+
+
+def _counted(row: Mapping[Any, Any], lang: str) -> str:
+    """'12', or '12 (2 ilman pisteitä)' when some rows have no overall score."""
+    if not row["unscored"]:
+        return str(row["count"])
+    return message("sheets.count_unscored", lang, count=row["count"], unscored=row["unscored"])
 
 
 def _mean_median(mean: float, median: float) -> str:

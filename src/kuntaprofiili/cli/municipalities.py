@@ -54,7 +54,7 @@ def municipalities(
             io.out.print(reason_text(found[0], lang.value), markup=False, highlight=False)
         if output is not None:
             dialect = CsvDialect.EXCEL_FI if excel_fi else CsvDialect.PLAIN
-            write_csv(type_rows(found, lang.value), output, dialect, force)
+            write_csv(type_rows(found, lang.value), output, dialect, force, lang.value)
             io.err.print(
                 message("municipalities.written", lang.value, count=len(found), path=output),
                 markup=False,

@@ -205,9 +205,15 @@ def _flag(text: str) -> bool:
 
 
 def _code(query: str) -> str | None:
-    """'49' and '049' both mean Espoo's code 049; None if ``query`` is not a code."""
+    """'49', '049' and 'KU049' (Statistics Finland's form) all mean Espoo's code 049; None
+    if ``query`` is not a code."""
     text = query.strip()
+    if text[:2].upper() == "KU":
+        text = text[2:]
     return text.zfill(3) if text.isdigit() and len(text) <= 3 else None
+
+
+code_of = _code  # the same rule for the vectorised lookup of sheets
 
 
 def _names(m: Municipality) -> tuple[str, str, str]:

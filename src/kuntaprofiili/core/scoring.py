@@ -44,11 +44,18 @@ class Band(StrEnum):
 
 def band_of(score: float | None) -> Band | None:
     """The band of a 0-100 score; None when there is no score."""
-    if score is None or np.isnan(score):
+    if score is None:
         return None
-    if score < BAND_LIMITS[0]:
-        return Band.RED
-    return Band.YELLOW if score < BAND_LIMITS[1] else Band.GREEN
+    band = bands_of(np.array([score], dtype=float))[0]
+    return None if band is None else Band(band)
+
+
+def bands_of(scores: FloatArray) -> npt.NDArray[np.object_]:
+    """The band ids ('red', 'yellow', 'green') of a column of scores; None where NaN."""
+    low, high = BAND_LIMITS
+    names = np.array([Band.RED.value, Band.YELLOW.value, Band.GREEN.value, None], dtype=object)
+    level = (scores >= low).astype(np.intp) + (scores >= high)
+    return names[np.where(np.isnan(scores), 3, level)]
 
 
 # -- encoding: answers -> numeric columns --------------------------------------------

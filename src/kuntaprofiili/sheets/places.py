@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kuntaprofiili.core.municipality import Municipality, fold_name
+from kuntaprofiili.core.municipality import Municipality, code_of, fold_name
 from kuntaprofiili.core.scoring import BoolArray
 
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
@@ -70,11 +70,12 @@ def place_index(municipalities: Sequence[Municipality]) -> dict[str, int]:
 
 
 def find_place(index: Mapping[str, int], text: str) -> int | None:
-    """A municipality's position by code ('49' is '049') or name; None if unknown."""
-    query = text.strip()
-    if query.isdigit() and len(query) <= 3:
-        return index.get(query.zfill(3))
-    return index.get(_fold_name(query))
+    """A municipality's position by code ('49' and 'KU049' are '049') or name, by the
+    rules of ``municipality.find_municipality``; None if unknown."""
+    code = code_of(text)
+    if code is not None:
+        return index.get(code)
+    return index.get(_fold_name(text.strip()))
 
 
 def _fold_name(text: str) -> str:

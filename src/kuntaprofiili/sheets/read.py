@@ -1,14 +1,15 @@
-"""Spreadsheets in: CSV and XLSX as people make them, every cell read as text.
+"""Spreadsheets in: CSV, XLSX, XLSM, ODS and XLS as people make them, every cell as text.
 
 Reading guesses nothing about values (``dtype=str``, no NA words): deciding what a cell
 means is ``batch``'s job, through the same rules as every other answer. What this module
 does guess is the file's form, the way Finnish Excel writes it: the separator (``;`` or
 ``,``), the encoding (UTF-8 with or without BOM, else Windows-1252). A CSV row with more
 cells than the header is kept to the header's columns and its extra cells are handed on
-(``Sheet.extra_cells``) to be reported, never dropped unseen. Limits on size, rows
-and columns are checked before anything is read whole, and an XLSX's unpacked size before
-it is opened, so a wrong or hostile file costs little. The writers live in
-``sheet_writers`` and are importable from here too.
+(``Sheet.extra_cells``) to be reported, never dropped unseen. A workbook's data sheet is
+the one with a ``municipality`` header (:mod:`~kuntaprofiili.sheets.workbook` reads it);
+title rows may stand above the header in any format. Limits on size, rows and columns
+are checked before anything is read whole, and a workbook's unpacked size before it is
+opened, so a wrong or hostile file costs little.
 """
 
 from __future__ import annotations
@@ -19,29 +20,38 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 
 from kuntaprofiili.core.answers import fold
+from kuntaprofiili.core.numbers import plain_number
 from kuntaprofiili.errors import InputFileError
 from kuntaprofiili.files.safeio import check_size
 from kuntaprofiili.i18n import Term
 from kuntaprofiili.sheets.template import MUNICIPALITY_HEADERS, is_description_row
+from kuntaprofiili.sheets.workbook import SheetCells, iter_sheets, read_sheet_cells, sheet_names
+
+IntArray = np.ndarray[Any, np.dtype[np.intp]]
 
 MAX_CSV_BYTES = 1 << 30  # a million rows of the bundled questionnaire are ~450 MB
 MAX_XLSX_BYTES = 200 << 20
-MAX_XLSX_UNPACKED = 2 << 30  # refuses zip bombs before openpyxl opens the file
+MAX_XLSX_UNPACKED = 1 << 30  # refuses zip bombs before the workbook is opened
+MAX_UNPACK_RATIO = 100  # workbooks pack 5-20 times; a bomb packs thousands of times
+MAX_CELL = 10_000  # characters: no answer is longer; a longer cell is a row's error
+HEAD_ROWS = 20  # the header is looked for this far down (title rows above it)
 MAX_ROWS = 2_000_000
 MAX_COLUMNS = 1_000
 SAMPLE_BYTES = 1 << 16
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
-XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".ods", ".xls"})
 _QUOTED = re.compile(r'"[^"]*"')
 _TOO_MANY_FIELDS = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
 
@@ -55,11 +65,23 @@ class ExtraCells:
 
 
 @dataclass(frozen=True, slots=True)
+class FlaggedCell:
+    """A cell whose value cannot be read: a formula without a saved value, or a cell too
+    long to be an answer. Its row is rejected with a message."""
+
+    row: int  # the row number the spreadsheet program shows
+    column: int  # position in ``Sheet.frame``
+    kind: str  # "uncached_formula" or "too_long"
+
+
+@dataclass(frozen=True, slots=True)
 class Sheet:
     """A spreadsheet as text: a header and one str per cell, nothing guessed.
 
-    ``frame`` has positional columns 0..n-1 (the header may repeat a name) and
-    ``first_row`` is the row number Excel shows for ``frame``'s first row.
+    ``frame`` has positional columns 0..n-1 (the header may repeat a name). Rows with
+    nothing in them are dropped when the sheet is read; ``numbers`` keeps each remaining
+    row's number as the spreadsheet program shows it (without it, rows count on from
+    ``first_row``). ``source`` names the file, and the sheet of a workbook.
     """
 
     header: tuple[str, ...]
@@ -67,33 +89,63 @@ class Sheet:
     source: str
     first_row: int = 2
     extra_cells: tuple[ExtraCells, ...] = ()  # CSV rows longer than the header
+    numbers: IntArray | None = None
+    flagged: tuple[FlaggedCell, ...] = ()
 
     @property
     def rows(self) -> int:
         """How many data rows there are."""
         return len(self.frame)
 
+    def row_numbers(self) -> IntArray:
+        """Each data row's number as the spreadsheet program shows it."""
+        if self.numbers is not None:
+            return self.numbers
+        return self.first_row + np.arange(len(self.frame), dtype=np.intp)
+
+    def position(self, row: int) -> int:
+        """The position in ``frame`` of the row the program numbers ``row``."""
+        return int(np.searchsorted(self.row_numbers(), row))
+
 
 def sheet_format(path: Path) -> str:
-    """'csv' or 'xlsx' by the file's extension; InputFileError for anything else."""
+    """'csv' or 'workbook' by the file's extension; InputFileError for anything else."""
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return "csv"
-    if suffix in XLSX_SUFFIXES:
-        return "xlsx"
+    if suffix in WORKBOOK_SUFFIXES:
+        return "workbook"
     raise InputFileError("batch.bad_input_format", path=str(path), suffix=suffix or "-")
 
 
 def read_sheet(path: Path) -> Sheet:
-    """Read a CSV or XLSX sheet whole, after checking its size, rows and columns.
+    """Read a CSV file or a workbook's data sheet whole, after checking size, rows, columns.
 
-    The template's second header row (question texts) is recognised and skipped, so
-    that rows keep the numbers Excel shows.
+    Title rows above the header are allowed; the template's second header row (question
+    texts) is recognised and skipped. Empty rows are dropped, and rows keep the numbers
+    the spreadsheet program shows.
     """
-    kind = sheet_format(path)
-    header, frame, first_row, extra = _read_csv(path) if kind == "csv" else _read_xlsx(path)
-    header = [h.strip() for h in header]
-    return Sheet(tuple(header), _without_trailing_blanks(frame), str(path), first_row, extra)
+    if sheet_format(path) == "csv":
+        read = _read_csv(path)
+        source = str(path)
+    else:
+        read, name = _read_workbook(path)
+        source = f"{path} [{name}]"
+    header = tuple(h.strip() for h in read.header)
+    frame, numbers = _without_empty_rows(read.frame, read.first_row)
+    frame, flagged = _without_long_cells(frame, numbers, read.flagged)
+    if not len(frame) and not read.extra:
+        raise InputFileError("batch.empty_input", path=source)
+    _check_rows(source, len(frame))
+    return Sheet(header, frame, source, read.first_row, read.extra, numbers, flagged)
+
+
+def _find_header(rows: Sequence[Sequence[str]]) -> int | None:
+    """The first row with a municipality column among the first rows of a sheet."""
+    for at, row in enumerate(rows[:HEAD_ROWS]):
+        if any(fold(str(cell)) in MUNICIPALITY_HEADERS for cell in row):
+            return at
+    return None
 
 
 def header_rows(header: Sequence[str], under: Sequence[str]) -> int:
@@ -107,7 +159,13 @@ def header_rows(header: Sequence[str], under: Sequence[str]) -> int:
 # -- CSV ------------------------------------------------------------------------------
 
 
-_Read = tuple[list[str], pd.DataFrame, int, tuple[ExtraCells, ...]]
+@dataclass(frozen=True, slots=True)
+class _Read:
+    header: list[str]
+    frame: pd.DataFrame
+    first_row: int
+    extra: tuple[ExtraCells, ...] = ()
+    flagged: tuple[FlaggedCell, ...] = ()
 
 
 def _read_csv(path: Path) -> _Read:
@@ -148,8 +206,10 @@ def detect_separator(first_line: str) -> str:
 
 
 def _first_line(sample: bytes, encoding: str) -> str:
+    """The first line with a separator in it: a title row above the header may have none."""
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
-    return text.split("\n", 1)[0]
+    lines = text.split("\n", HEAD_ROWS)[:HEAD_ROWS]
+    return next((line for line in lines if any(s in line for s in ";,\t")), lines[0])
 
 
 def _parse_csv(path: Path, encoding: str, separator: str) -> _Read:
@@ -164,24 +224,36 @@ def _parse_csv(path: Path, encoding: str, separator: str) -> _Read:
         "encoding_errors": "strict" if encoding.startswith("utf") else "replace",
     }
     try:
-        header, under = _csv_head(path, options)
+        head = _csv_head(path, options)
+        at = _find_header(head) or 0
+        header, under = (head[at:] + [[], []])[:2]
         _check_columns(path, len(header))
-        skip = header_rows(header, under)
+        skip = at + header_rows(header, under)
         frame, extra = _read_body(path, options, skip, len(header))
     except pd.errors.EmptyDataError:
         raise InputFileError("batch.empty_input", path=str(path)) from None
     except (pd.errors.ParserError, csv.Error) as error:
         raise InputFileError("batch.bad_csv", path=str(path), problem=str(error).strip()) from None
-    _check_rows(path, len(frame))
-    return header, frame, skip + 1, extra
+    return _Read(header, frame, skip + 1, extra)
 
 
-def _csv_head(path: Path, options: Mapping[str, Any]) -> tuple[list[str], list[str]]:
-    """The header and the row under it, through the csv module: pandas' reader would stop
-    at a longer row further down."""
-    with _open_csv(path, options) as handle:
-        head = list(islice(csv.reader(handle, delimiter=options["sep"]), 2)) + [[], []]
-    return head[0], head[1]
+@contextmanager
+def _long_fields() -> Iterator[None]:
+    """Let the csv module read a field of any length: a too long cell is a row's error
+    (see ``MAX_CELL``), not the whole file's."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_CSV_BYTES)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _csv_head(path: Path, options: Mapping[str, Any]) -> list[list[str]]:
+    """The first rows, through the csv module: pandas' reader would stop at a longer row
+    further down."""
+    with _open_csv(path, options) as handle, _long_fields():
+        return list(islice(csv.reader(handle, delimiter=options["sep"]), HEAD_ROWS))
 
 
 def _open_csv(path: Path, options: Mapping[str, Any]) -> IO[str]:
@@ -227,7 +299,7 @@ def _extra_cells(
 ) -> tuple[ExtraCells, ...]:
     """The data rows with something past the last column; empty extra cells (a trailing
     separator) carry nothing and pass."""
-    with _open_csv(path, options) as handle:
+    with _open_csv(path, options) as handle, _long_fields():
         records = islice(csv.reader(handle, delimiter=options["sep"]), skip + MAX_ROWS + 1)
         return tuple(
             ExtraCells(number, options["sep"].join(record[width:]))
@@ -236,7 +308,7 @@ def _extra_cells(
         )
 
 
-def _check_columns(path: Path, count: int) -> None:
+def _check_columns(path: Path | str, count: int) -> None:
     if count == 0:
         raise InputFileError("batch.empty_input", path=str(path))
     if count > MAX_COLUMNS:
@@ -245,27 +317,31 @@ def _check_columns(path: Path, count: int) -> None:
         )
 
 
-def _check_rows(path: Path, count: int | None) -> None:
+def _check_rows(path: Path | str, count: int | None) -> None:
     if count is not None and count > MAX_ROWS:
         raise InputFileError("batch.too_many_rows", path=str(path), limit=MAX_ROWS)
 
 
-# -- XLSX -----------------------------------------------------------------------------
+# -- workbooks: XLSX, XLSM, ODS, XLS -------------------------------------------------------
 
 
-def _read_xlsx(path: Path) -> _Read:
+def _read_workbook(path: Path) -> tuple[_Read, str]:
+    from python_calamine import CalamineError
+
     check_size(path, MAX_XLSX_BYTES, "xlsx")
-    _check_unpacked_size(path)
+    if path.suffix.lower() != ".xls":  # the zip formats; .xls is not compressed
+        _check_unpacked_size(path)
     try:
-        rows = _xlsx_rows(path)
-    except _DAMAGED_XLSX as error:
-        raise InputFileError("batch.bad_xlsx", path=str(path), problem=str(error)) from None
-    return _rows_to_frame(path, rows)
+        name = _data_sheet(path)
+        cells = read_sheet_cells(path, name, MAX_ROWS + HEAD_ROWS + 2)
+    except (*_DAMAGED_WORKBOOK, CalamineError) as error:
+        problem = str(error).strip() or type(error).__name__
+        raise InputFileError("batch.bad_xlsx", path=str(path), problem=problem) from None
+    return _cells_to_frame(f"{path} [{name}]", cells), name
 
 
-# What openpyxl, zipfile and the XML parsers raise on a damaged workbook; read-only mode
-# reads lazily, so any of them can come from the rows as well as from opening the file.
-_DAMAGED_XLSX = (
+# What calamine, zipfile and the XML parsers raise on a damaged workbook.
+_DAMAGED_WORKBOOK = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
@@ -274,32 +350,37 @@ _DAMAGED_XLSX = (
     IndexError,
     TypeError,
     ValueError,
-    SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError
+    SyntaxError,  # xml.etree's ParseError
+    RuntimeError,
 )
 
 
-def _xlsx_rows(path: Path) -> list[list[str]]:
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        if (sheet.max_column or 0) > MAX_COLUMNS:  # the size the file declares, if it does
-            _check_columns(path, sheet.max_column)
-        _check_rows(path, (sheet.max_row or 1) - 1)
-        cells = sheet.iter_rows(values_only=True)
-        return [_row_texts(row) for row in islice(cells, MAX_ROWS + 2)]
-    finally:
-        book.close()
+def _data_sheet(path: Path) -> str:
+    """The first sheet with a municipality column near its top (an instructions sheet may
+    come first); without one, the first sheet that is not empty, to name its headers."""
+    names = sheet_names(path)
+    first_filled = None
+    for name, rows in iter_sheets(path, names, HEAD_ROWS):
+        texts = [[cell_text(v) for v in row] for row in rows]
+        if _find_header(texts) is not None:
+            return name
+        if first_filled is None and any(t.strip() for row in texts for t in row):
+            first_filled = name
+    if first_filled is None:
+        raise InputFileError("batch.empty_input", path=f"{path} [{', '.join(names)}]")
+    return first_filled
 
 
 def _check_unpacked_size(path: Path) -> None:
+    """Refuse zip bombs: too much unpacked in all, or packed too tightly to be a workbook."""
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as error:
         raise InputFileError("batch.bad_xlsx", path=str(path), problem=str(error)) from None
-    if unpacked > MAX_XLSX_UNPACKED:
+    unpacked = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos)
+    if unpacked > MAX_XLSX_UNPACKED or unpacked > MAX_UNPACK_RATIO * max(packed, 1 << 20):
         raise InputFileError(
             "error.file_too_large",
             path=str(path),
@@ -309,14 +390,12 @@ def _check_unpacked_size(path: Path) -> None:
         )
 
 
-def _row_texts(row: Iterable[object]) -> list[str]:
-    return [cell_text(value) for value in islice(row, MAX_COLUMNS + 1)]
-
-
 def cell_text(value: object) -> str:
-    """An Excel cell as the text it shows: 12.0 as '12', TRUE as 'yes', empty as ''.
+    """A workbook cell as the text it shows: 12.0 as '12', TRUE as 'yes', empty as ''.
 
-    TRUE/FALSE become yes/no as ``coerce_answer`` reads a YAML boolean.
+    TRUE/FALSE become yes/no as ``coerce_answer`` reads a YAML boolean; a date is
+    written as people write it in Finland (4.2.2026), so a date in a number column is
+    reported as the person saw it.
     """
     if value is None:
         return ""
@@ -324,28 +403,81 @@ def cell_text(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
+    if isinstance(value, datetime):
+        if value.time() == time():
+            return f"{value.day}.{value.month}.{value.year}"
+        return f"{value.day}.{value.month}.{value.year} {value:%H:%M}"
+    if isinstance(value, date):
+        return f"{value.day}.{value.month}.{value.year}"
+    if isinstance(value, time | timedelta):
+        return str(value)
     return str(value)
 
 
-def _rows_to_frame(path: Path, rows: list[list[str]]) -> _Read:
-    if not rows:
-        raise InputFileError("batch.empty_input", path=str(path))
-    _check_rows(path, len(rows) - 1)
-    width = max(len(row) for row in rows)
-    while width > 0 and all(len(row) < width or not row[width - 1].strip() for row in rows):
+def _percent_text(value: object) -> object:
+    """A percent-formatted number as the person saw it: 0.672 is '67.2 %'."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{plain_number(float(value) * 100)} %"
+    return value
+
+
+def _cells_to_frame(source: str, cells: SheetCells) -> _Read:
+    rows, (top, left) = cells.rows, cells.start
+    for row, column in cells.percent:
+        r, c = row - top, column - left
+        if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
+            rows[r][c] = _percent_text(rows[r][c])
+    texts = [
+        [v if type(v) is str else cell_text(v) for v in row[: MAX_COLUMNS + 1]] for row in rows
+    ]
+    if not texts:
+        raise InputFileError("batch.empty_input", path=source)
+    at = _find_header(texts) or 0
+    width = max(len(row) for row in texts)
+    while width > 0 and all(len(row) < width or not row[width - 1].strip() for row in texts):
         width -= 1  # formatted but empty columns at the right
-    _check_columns(path, width)
-    padded = [row[:width] + [""] * (width - len(row)) for row in rows]
+    _check_columns(source, width)
+    padded = [row[:width] + [""] * (width - len(row)) for row in texts[at:]]
     skip = header_rows(padded[0], padded[1] if len(padded) > 1 else [])
     frame = pd.DataFrame(padded[skip:], columns=range(width), dtype=str)
-    return padded[0], frame, skip + 1, ()  # cells past the header: an unnamed column
+    first_row = top + at + skip + 1
+    flagged = tuple(
+        FlaggedCell(row + 1, column - left, "uncached_formula")
+        for row, column in cells.uncached
+        if row + 1 >= first_row and 0 <= column - left < width
+    )
+    return _Read(padded[0], frame, first_row, (), flagged)
 
 
-def _without_trailing_blanks(frame: pd.DataFrame) -> pd.DataFrame:
-    """Drop the empty rows Excel leaves at the end of a sheet; inner ones are reported."""
-    end = len(frame)
-    while end > 0 and all(not str(v).strip() for v in frame.iloc[end - 1]):
-        end -= 1
-    return frame.iloc[:end] if end < len(frame) else frame
+# -- empty rows and over-long cells --------------------------------------------------------
+
+
+def _without_empty_rows(frame: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, IntArray]:
+    """Drop the rows with nothing in them (column by column, once per distinct text), and
+    keep the others' row numbers."""
+    filled = np.zeros(len(frame), dtype=bool)
+    for column in frame.columns:
+        codes, uniques = pd.factorize(frame[column])
+        if len(uniques):
+            filled |= np.array([bool(u.strip()) for u in uniques.tolist()], dtype=bool)[codes]
+    numbers = first_row + np.arange(len(frame), dtype=np.intp)
+    if filled.all():
+        return frame, numbers
+    return frame[filled].reset_index(drop=True), numbers[filled]
+
+
+def _without_long_cells(
+    frame: pd.DataFrame, numbers: IntArray, flagged: tuple[FlaggedCell, ...]
+) -> tuple[pd.DataFrame, tuple[FlaggedCell, ...]]:
+    """Cells longer than any answer are flagged and emptied, so their rows are rejected
+    without the text being carried through the run."""
+    found = list(flagged)
+    for column in frame.columns:
+        long = frame[column].str.len().to_numpy() > MAX_CELL
+        if long.any():
+            found += [
+                FlaggedCell(int(numbers[at]), int(column), "too_long")
+                for at in np.flatnonzero(long)
+            ]
+            frame.loc[long, column] = ""
+    return frame, tuple(found)

@@ -27,6 +27,8 @@ from kuntaprofiili.sheets.columns import find_layout
 from kuntaprofiili.sheets.read import Sheet
 from kuntaprofiili.views.html_report import peer_medians, write_html_report
 
+MAX_NAME = 80  # characters of a report's file name taken from the municipality's name
+
 
 @dataclass(frozen=True, slots=True)
 class RowReport:
@@ -53,8 +55,11 @@ def _row_answers(
 
 
 def _file_name(name: str, year: object, taken: set[str]) -> str:
-    """``espoo-2026.html``; a number is added rather than reuse a name."""
-    base = slug(name) + (f"-{year}" if str(year or "").strip() else "")
+    """``espoo-2026.html``; a number is added rather than reuse a name.
+
+    A long name is cut, so that the name and its temporary forms fit every file system.
+    """
+    base = slug(name)[:MAX_NAME] + (f"-{year}" if str(year or "").strip() else "")
     candidate, counter = f"{base}.html", 2
     while candidate in taken:
         candidate, counter = f"{base}-{counter}.html", counter + 1
@@ -75,7 +80,7 @@ def plan_reports(
     everyone = load_municipalities()
     taken: set[str] = set()
     for record in results:
-        cells = sheet.frame.iloc[int(record["row"]) - sheet.first_row]
+        cells = sheet.frame.iloc[sheet.position(int(record["row"]))]
         name = str(cells.iat[layout.municipality]).strip()
         place = find_municipality(name, everyone)
         answers = _row_answers(questionnaire, cells, layout.items)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kuntaprofiili.core.model import Dimension, MunicipalityType, Questionnaire
-from kuntaprofiili.core.scoring import BAND_LIMITS, Band, BoolArray, FloatArray, ScoreTable
+from kuntaprofiili.core.scoring import BoolArray, FloatArray, ScoreTable, bands_of
 from kuntaprofiili.i18n import message
 from kuntaprofiili.sheets.columns import IntArray, RowError
 from kuntaprofiili.sheets.places import ObjectArray
@@ -66,10 +66,7 @@ def results_frame(
 
 def bands(scores: FloatArray) -> ObjectArray:
     """``scoring.band_of`` for a whole column (None where there is no score)."""
-    low, high = BAND_LIMITS
-    names = np.array([Band.RED.value, Band.YELLOW.value, Band.GREEN.value, None], dtype=object)
-    level = (scores >= low).astype(np.intp) + (scores >= high)
-    return names[np.where(np.isnan(scores), 3, level)]
+    return bands_of(scores)
 
 
 def peer_ranks(overall: FloatArray, types: pd.Series) -> dict[str, pd.Series]:
@@ -89,18 +86,43 @@ def peer_ranks(overall: FloatArray, types: pd.Series) -> dict[str, pd.Series]:
 
 
 def summarise(results: pd.DataFrame) -> pd.DataFrame:
-    """Count, mean and median of every dimension's score, by primary type and for all."""
-    types = results["primary_type"]
-    order = [t.value for t in MunicipalityType if t.value in set(types.unique())]
-    scores = results[list(SCORE_COLUMNS)]
-    by_type = scores.groupby(types.to_numpy()).agg(["mean", "median"]).reindex(order)
-    whole = pd.DataFrame([scores.agg(["mean", "median"]).unstack()], index=["all"])
-    stats = pd.concat([by_type, whole])
-    stats.columns = [f"{str(pair[0]).removesuffix('_score')}_{pair[1]}" for pair in stats.columns]
-    counts = types.value_counts().reindex(order).tolist() + [len(results)]
-    stats.insert(0, "count", counts)
-    summary: pd.DataFrame = stats.round(1).rename_axis("type").reset_index()
-    return summary
+    """Rows, scored and unscored rows, mean and median of every score: by primary type,
+    for all rows, then by each further type (a bilingual town counted again there).
+
+    ``group`` says which: "primary", "all" or "further". A row is scored when it has an
+    overall score; the means and medians are over the rows with that score.
+    """
+    primary = results["primary_type"].to_numpy()
+    present = set(primary.tolist())
+    order = [t.value for t in MunicipalityType if t.value in present]
+    parts = [_stats(results, primary == t, t, "primary") for t in order]
+    parts.append(_stats(results, np.ones(len(results), dtype=bool), "all", "all"))
+    further = results["types"].str.split().str[1:]
+    for kind in MunicipalityType:
+        mask = further.apply(lambda types, k=kind.value: k in types).to_numpy(dtype=bool)
+        if mask.any():
+            parts.append(_stats(results, mask, kind.value, "further"))
+    return pd.DataFrame(parts)
+
+
+def _stats(results: pd.DataFrame, mask: BoolArray, kind: str, group: str) -> dict[str, Any]:
+    rows = results[mask]
+    scored = int(rows["overall"].notna().sum())
+    stats: dict[str, Any] = {
+        "type": kind,
+        "group": group,
+        "count": len(rows),
+        "scored": scored,
+        "unscored": len(rows) - scored,
+    }
+    for column in SCORE_COLUMNS:
+        name = column.removesuffix("_score")
+        values = rows[column]
+        stats[f"{name}_mean"] = round(float(values.mean()), 1) if values.notna().any() else np.nan
+        stats[f"{name}_median"] = (
+            round(float(values.median()), 1) if values.notna().any() else np.nan
+        )
+    return stats
 
 
 def problems_frame(problems: Sequence[RowError], lang: str) -> pd.DataFrame:

@@ -58,7 +58,7 @@ def read_cells(
     encoded, so the text of a million rows is not kept twice.
     """
     q, frame = context.questionnaire, sheet.frame
-    rows = sheet.first_row + np.arange(sheet.rows, dtype=np.intp)
+    rows = sheet.row_numbers()
     problems = list(layout.problems)
     answers: dict[str, Encoded] = {}
     empty = np.ones(sheet.rows, dtype=bool)
@@ -125,7 +125,7 @@ def row_problems(
     )
     problems += _unknown_places(cells, sheet, layout, context, lang)
     problems += _duplicates(cells, sheet, layout, lang)
-    return problems + _extra_cells(sheet, lang)
+    return problems + _extra_cells(sheet, lang) + _flagged_cells(sheet, lang)
 
 
 def _unknown_places(
@@ -175,7 +175,7 @@ def _duplicates(cells: Cells, sheet: Sheet, layout: Layout, lang: str) -> list[R
         RowError(
             int(row),
             header,
-            str(column.iat[int(row) - sheet.first_row]),
+            str(column.iat[sheet.position(int(row))]),
             message("batch.problem.duplicate", lang, first=int(first_row)),
             message("batch.expected.one_row", lang),
         )
@@ -191,3 +191,17 @@ def _extra_cells(sheet: Sheet, lang: str) -> list[RowError]:
     text = message("batch.problem.extra_cells", lang)
     hint = message("batch.expected.extra_cells", lang, columns=len(sheet.header))
     return [RowError(extra.row, "", extra.text, text, hint) for extra in sheet.extra_cells]
+
+
+def _flagged_cells(sheet: Sheet, lang: str) -> list[RowError]:
+    """Formula cells without a saved value, and cells too long to be an answer."""
+    return [
+        RowError(
+            cell.row,
+            sheet.header[cell.column],
+            "",
+            message(f"sheets.problem.{cell.kind}", lang),
+            message(f"sheets.expected.{cell.kind}", lang),
+        )
+        for cell in sheet.flagged
+    ]

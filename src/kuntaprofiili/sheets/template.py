@@ -9,6 +9,8 @@ fixed text, so ``batch`` recognises it and numbers rows as Excel shows them.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 from kuntaprofiili.core.answers import fold
 from kuntaprofiili.core.model import Item, Questionnaire
 from kuntaprofiili.core.numbers import plain_number
-from kuntaprofiili.files.export import CSV_FORMATS, CsvDialect, neutralise
+from kuntaprofiili.files.export import CSV_FORMATS, CsvDialect, neutralise, strip_controls
 from kuntaprofiili.files.safeio import ensure_writable, write_atomic
 from kuntaprofiili.i18n import LANGS, message
 
@@ -26,6 +28,8 @@ MUNICIPALITY_HEADERS = frozenset({MUNICIPALITY, "kunta", "kommun"})  # folded
 YEAR_HEADERS = frozenset({YEAR, "vuosi", "ar"})
 VALIDATED_ROWS = 5_000  # drop-downs reach this far down the sheet
 LISTS_SHEET = "lists"
+_WIDTHS = (28, 24)  # characters: the municipality column, a question's column
+_LINE_CHARS = (30, 26)  # about as many characters fit a line of those widths (italic)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +39,10 @@ class TemplateColumn:
     header: str  # the item id, or municipality / year
     description: str  # the second header row: question text and unit
     note: str  # the header cell's comment: help and the allowed answers
-    choices: tuple[str, ...] = ()  # the drop-down, in the template's language
+    choices: tuple[str, ...] = ()  # the drop-down: the template's language first, then
+    # every other form batch accepts (codes, other languages' labels), so none is flagged
     number_range: tuple[float, float] | None = None
+    dont_know: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +93,30 @@ def _item_column(item: Item, lang: str, profile: bool) -> TemplateColumn:
     else:
         labels = tuple(c.label.get(lang) for c in item.choices)
         allowed = message("template.allowed_choices", lang, choices=", ".join(labels))
-        description, choices, bounds = text, labels + ((dont_know,) if item.dont_know else ()), None
+        description, choices, bounds = text, _accepted(item, lang), None
     if profile:
         description += " " + message("template.profile_hint", lang)
     if item.dont_know:
         allowed += message("template.or_dont_know", lang, word=dont_know)
-    return TemplateColumn(
-        item.id, description, f"{item.help.get(lang)}\n{allowed}", choices, bounds
-    )
+    note = f"{item.help.get(lang)}\n{allowed}"
+    return TemplateColumn(item.id, description, note, choices, bounds, item.dont_know)
+
+
+def _accepted(item: Item, lang: str) -> tuple[str, ...]:
+    """Every answer batch reads for a choice item: labels in ``lang`` and "don't know"
+    first (what the drop-down is for), then the other languages' labels and the codes."""
+    forms = [c.label.get(lang) for c in item.choices]
+    if item.dont_know:
+        forms.append(message("template.dont_know", lang))
+    for other in LANGS:
+        forms += [c.label.get(other) for c in item.choices]
+        if item.dont_know:
+            forms.append(message("template.dont_know", other))
+    forms += [c.code for c in item.choices]
+    seen: dict[str, str] = {}
+    for form in forms:
+        seen.setdefault(fold(form), form)
+    return tuple(seen.values())
 
 
 def description_markers() -> frozenset[str]:
@@ -148,8 +170,30 @@ def _workbook(template: Template) -> Any:
         _header_cells(sheet, index, column, Font, Alignment)
         _validation(sheet, lists, index, column, template.lang)
     sheet.freeze_panes = "B3"
-    sheet.row_dimensions[2].height = 60
+    sheet.row_dimensions[2].height = description_height(template.columns)
+    sheet.print_title_rows = "1:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     return book
+
+
+def description_height(columns: Sequence[TemplateColumn]) -> float:
+    """Points for the row of question texts: enough lines for the longest wrapped text."""
+    lines = max(
+        sum(max(1, math.ceil(len(part) / _LINE_CHARS[i > 0])) for part in c.description.split("\n"))
+        for i, c in enumerate(columns)
+    )
+    return float(min(409, 15 * lines + 6))  # 409 points is the most Excel allows
+
+
+def _text_cell(sheet: Any, row: int, column: int, text: str) -> Any:
+    """A string cell holding ``text`` as it is: never a formula, whatever it starts with."""
+    cell = sheet.cell(row=row, column=column, value=strip_controls(text))
+    cell.data_type = "s"
+    return cell
 
 
 def _header_cells(
@@ -158,44 +202,45 @@ def _header_cells(
     from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter
 
-    head = sheet.cell(row=1, column=index, value=column.header)
+    head = _text_cell(sheet, 1, index, column.header)
     head.font = font(bold=True)
-    head.comment = Comment(column.note, "kuntaprofiili", width=320, height=160)
-    text = sheet.cell(row=2, column=index, value=neutralise(column.description))
+    head.comment = Comment(strip_controls(column.note), "kuntaprofiili", width=320, height=160)
+    text = _text_cell(sheet, 2, index, column.description)
     text.font = font(italic=True)
     text.alignment = alignment(wrap_text=True, vertical="top")
-    sheet.column_dimensions[get_column_letter(index)].width = 24 if index > 1 else 28
+    sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[index > 1]
 
 
 def _validation(sheet: Any, lists: Any, index: int, column: TemplateColumn, lang: str) -> None:
-    """A drop-down of the allowed answers, or a number range; a warning, not a block.
-
-    A warning lets an official type a code or another language's label, which batch
-    accepts too.
-    """
+    """A drop-down of every accepted answer, or a number range that lets text through
+    ("en tiedä", "12 345 €": batch reads those); a warning, not a block."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     letter = get_column_letter(index)
     if column.choices:
         for row, label in enumerate(column.choices, start=1):
-            lists.cell(row=row, column=index, value=neutralise(label))
+            _text_cell(lists, row, index, label)
         formula = f"{LISTS_SHEET}!${letter}$1:${letter}${len(column.choices)}"
         check = DataValidation(type="list", formula1=formula, allow_blank=True)
+        error = message("template.validation_error", lang)
     elif column.number_range is not None:
-        low, high = column.number_range
+        low, high = (plain_number(v) for v in column.number_range)
+        cell = f"{letter}3"
         check = DataValidation(
-            type="decimal",
-            operator="between",
-            formula1=plain_number(low),
-            formula2=plain_number(high),
+            type="custom",
+            formula1=f"OR(NOT(ISNUMBER({cell})),AND({cell}>={low},{cell}<={high}))",
             allow_blank=True,
+        )
+        dont_know = message("template.dont_know", lang) if column.dont_know else ""
+        error = message("sheets.validation_number", lang, min=low, max=high, word=dont_know) + (
+            message("sheets.validation_dont_know", lang, word=dont_know) if dont_know else ""
         )
     else:
         return
     check.errorStyle = "warning"
     check.showErrorMessage = True
-    check.error = message("template.validation_error", lang)
+    check.error = error
     check.errorTitle = column.header
     sheet.add_data_validation(check)
     check.add(f"{letter}3:{letter}{VALIDATED_ROWS + 2}")

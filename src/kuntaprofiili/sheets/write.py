@@ -9,7 +9,9 @@ own writer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,8 +19,17 @@ import numpy as np
 import pandas as pd
 
 from kuntaprofiili.errors import OutputFileError
-from kuntaprofiili.files.export import CSV_FORMATS, CsvDialect, CsvFormat, format_cell, neutralise
+from kuntaprofiili.files.export import (
+    CSV_FORMATS,
+    CsvDialect,
+    CsvFormat,
+    column_label,
+    for_people,
+    format_cell,
+    neutralise,
+)
 from kuntaprofiili.files.safeio import ensure_writable, write_atomic
+from kuntaprofiili.sheets.workbook_out import workbook_bytes
 
 EXCEL_MAX_ROWS = 1_048_576  # header included
 WRITE_BLOCK = 50_000  # rows formatted and joined at a time
@@ -48,6 +59,22 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
                 safe.take(codes, allow_fill=True), index=frame.index, dtype=object
             )
     out.columns = [neutralise(str(c)) for c in frame.columns]
+    return out
+
+
+def people_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Type names and bands as words and codes as ``KU091``, once per distinct value."""
+    out = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            shown = [for_people(str(column), _plain(u), lang) for u in uniques]
+            out[column] = pd.Series(
+                pd.Index(shown, dtype=object).take(codes, allow_fill=True),
+                index=frame.index,
+                dtype=object,
+            )
     return out
 
 
@@ -87,19 +114,27 @@ def _quoted(text: str, delimiter: str) -> str:
 
 
 def write_frame_csv(
-    frame: pd.DataFrame, dest: Path, dialect: CsvDialect, force: bool = False
+    frame: pd.DataFrame, dest: Path, dialect: CsvDialect, force: bool = False, lang: str = "en"
 ) -> None:
     """Write a table as CSV in ``dialect``, atomically; empty cells for missing values.
 
-    Rows are joined in blocks rather than through csv.writer: the cells are already
-    formatted and quoted, and joining is several times faster.
+    The Finnish-Excel dialect is for people, as ``export.write_csv`` writes it: a header
+    row in ``lang`` above the ids, words for types and bands, codes as ``KU091``. Rows
+    are joined in blocks rather than through csv.writer: the cells are already formatted
+    and quoted, and joining is several times faster.
     """
     ensure_writable(dest, force)
     fmt = CSV_FORMATS[dialect]
-    header = [_quoted(neutralise(str(name)), fmt.delimiter) for name in frame.columns]
+    people = dialect is CsvDialect.EXCEL_FI
+    heads = [[column_label(str(n), lang) for n in frame.columns]] if people else []
+    heads.append([str(name) for name in frame.columns])
+    if people:
+        frame = people_frame(frame, lang)
 
     def write(handle: IO[Any]) -> None:
-        handle.write(fmt.delimiter.join(header) + "\r\n")
+        for head in heads:
+            handle.write(fmt.delimiter.join(_quoted(neutralise(h), fmt.delimiter) for h in head))
+            handle.write("\r\n")
         for start in range(0, len(frame), WRITE_BLOCK):  # bounded memory for a million rows
             columns = csv_columns(frame.iloc[start : start + WRITE_BLOCK], fmt)
             handle.write(
@@ -110,23 +145,53 @@ def write_frame_csv(
 
 
 def write_frames_xlsx(
-    sheets: Sequence[tuple[str, pd.DataFrame]], dest: Path, force: bool = False
+    sheets: Sequence[tuple[str, pd.DataFrame]], dest: Path, force: bool = False, lang: str = "en"
 ) -> None:
-    """Write tables as the sheets of one workbook, atomically; numbers stay numbers."""
+    """Write tables as the sheets of one workbook for people, atomically (see
+    :mod:`~kuntaprofiili.sheets.workbook_out`)."""
     ensure_writable(dest, force)
-    too_long = [len(frame) for _, frame in sheets if len(frame) >= EXCEL_MAX_ROWS]
+    too_long = [len(frame) for _, frame in sheets if len(frame) >= EXCEL_MAX_ROWS - 1]
     if too_long:
         raise OutputFileError("batch.too_many_rows_for_xlsx", path=str(dest), rows=too_long[0])
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    for title, frame in sheets:
-        _append_frame(book.create_sheet(title=title[:31]), neutralise_frame(frame))
-    write_atomic(dest, book.save, binary=True)
+    data = workbook_bytes([(t, people_frame(f, lang)) for t, f in sheets], lang)
+    write_atomic(dest, lambda handle: handle.write(data), binary=True)
 
 
-def _append_frame(sheet: Any, frame: pd.DataFrame) -> None:
-    sheet.append(list(frame.columns))
-    plain = frame.astype(object).where(frame.notna(), None)
-    for row in plain.itertuples(index=False, name=None):
-        sheet.append(row)
+class Staging:
+    """Outputs written under temporary names beside their targets, renamed into place
+    together only when every one is complete: a failed or interrupted run changes no
+    earlier file and leaves none half written."""
+
+    def __init__(self) -> None:
+        """No outputs yet."""
+        self._parts: list[tuple[Path, Path]] = []
+
+    def path(self, dest: Path) -> Path:
+        """Where to write what is meant for ``dest``."""
+        part = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+        self._parts.append((part, dest))
+        return part
+
+    def commit(self) -> None:
+        """Rename every output into place."""
+        for part, dest in self._parts:
+            part.replace(dest)
+        self._parts.clear()
+
+    def discard(self) -> None:
+        """Remove every output written so far."""
+        for part, _ in self._parts:
+            part.unlink(missing_ok=True)
+        self._parts.clear()
+
+
+@contextmanager
+def staged_outputs() -> Iterator[Staging]:
+    """A :class:`Staging` committed when the block ends normally, discarded otherwise."""
+    staging = Staging()
+    try:
+        yield staging
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
