@@ -180,9 +180,12 @@ def _interview(
     municipality = name or (place.name_fi if place else None)
     draft = resume or draft_path(municipality, q.id, outputs.save)
     earlier = _earlier_answers(q, draft, io, lang, explicit=resume is not None)
+    evidence = dict(earlier.evidence) if earlier else {}
 
     def save_draft(answers: Mapping[str, AnswerValue]) -> None:
-        write_answers(draft, AnswerSet(q.id, q.version, dict(answers), municipality))
+        write_answers(
+            draft, AnswerSet(q.id, q.version, dict(answers), municipality, evidence=evidence)
+        )
 
     io.out.print(Text(message("assess.intro", lang, draft=str(draft)), style="dim"))
     interview = Interview(
@@ -190,15 +193,16 @@ def _interview(
         io.out,
         lambda prompt: io.out.input(Text(prompt)),
         lang,
-        answers=dict(earlier),
+        answers=dict(earlier.answers) if earlier else {},
         defaults=_prefill(place),
         on_change=save_draft,
+        evidence=evidence,
     )
     try:
         answers = interview.run()
     except Interrupted as stop:
         raise Interrupted(stop.answers, str(draft) if stop.answers else None) from None
-    return AnswerSet(q.id, q.version, answers, municipality), draft
+    return AnswerSet(q.id, q.version, answers, municipality, evidence=evidence), draft
 
 
 def _prefill(place: Municipality | None) -> dict[str, AnswerValue]:
@@ -211,7 +215,7 @@ def _prefill(place: Municipality | None) -> dict[str, AnswerValue]:
 
 def _earlier_answers(
     q: Questionnaire, draft: Path, io: Consoles, lang: str, explicit: bool
-) -> Mapping[str, AnswerValue]:
+) -> AnswerSet | None:
     """Answers of a draft to resume: always with --resume, after a yes otherwise."""
     if not draft.exists():
         if explicit:
@@ -220,17 +224,17 @@ def _earlier_answers(
             raise InputFileError(
                 "error.file_missing", path=str(draft), what=Term("file_kind.draft")
             )
-        return {}
+        return None
     from kuntaprofiili.files.drafts import read_answers
 
     earlier = read_answers(draft, q)
     if explicit:
-        return earlier.answers
+        return earlier
     question = message("assess.resume_prompt", lang, draft=str(draft), n=len(earlier.answers))
     reply = io.out.input(Text(question + " ")) if stdin_is_terminal() else "y"
     if reply.strip().lower() in ("", "y", "k", "j", "yes", "kyllä", "ja"):
-        return earlier.answers
-    return {}
+        return earlier
+    return None
 
 
 def _finish(

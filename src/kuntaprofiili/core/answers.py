@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kuntaprofiili.core.evidence import Evidence, evidence_mapping, parse_evidence
 from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire, yaml_code
 from kuntaprofiili.core.numbers import format_number, parse_number, plain_number
 from kuntaprofiili.errors import AnswerError
@@ -120,6 +121,7 @@ class AnswerSet:
         default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds")
     )
     type_override: str | None = None
+    evidence: Mapping[str, Evidence] = field(default_factory=dict)  # note/source/year per item
 
     def to_mapping(self) -> dict[str, Any]:
         """The answers-file form (see README, 'Answers file')."""
@@ -131,6 +133,8 @@ class AnswerSet:
         if self.type_override:
             data["type"] = self.type_override
         data["answers"] = {k: _plain(v) for k, v in self.answers.items()}
+        if evidence := evidence_mapping(self.evidence):
+            data["evidence"] = evidence
         return data
 
 
@@ -152,6 +156,8 @@ def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> Answer
             "error.answers_wrong_questionnaire", path=source, found=qid, expected=questionnaire.id
         )
     answers, problems = _coerce_all(raw.get("answers") or {}, questionnaire)
+    evidence, evidence_problems = parse_evidence(raw.get("evidence"), questionnaire)
+    problems += evidence_problems
     if problems:
         raise AnswerError("error.answers_invalid", path=source, problems=Lines(tuple(problems)))
     version = meta.get("version", questionnaire.version) if isinstance(meta, Mapping) else None
@@ -163,6 +169,7 @@ def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> Answer
         municipality=str(municipality) if municipality not in (None, "") else None,
         timestamp=str(raw.get("timestamp") or ""),
         type_override=str(raw["type"]) if raw.get("type") else None,
+        evidence=evidence,
     )
 
 

@@ -108,4 +108,5 @@ def result_json(assessment: Assessment, lang: str = "en") -> dict[str, Any]:
         "state_measures": [m.get(lang) for m in primary.state_measures],
         "language": lang,
         "answers": dict(a.answer_set.answers),
+        "evidence": {k: e.to_mapping() for k, e in a.answer_set.evidence.items()},
     }

@@ -174,6 +174,26 @@ def advice_block(assessment: Assessment, content: Content, lang: str) -> Rendera
     return Group(*parts)
 
 
+def evidence_block(assessment: Assessment, lang: str) -> list[RenderableType]:
+    """The sources and notes recorded beside the answers, in questionnaire order."""
+    from kuntaprofiili.core.answers import answer_text
+
+    evidence = assessment.answer_set.evidence
+    lines = []
+    for item in assessment.questionnaire.items:
+        if item.id not in evidence:
+            continue
+        e = evidence[item.id]
+        parts = [message("evidence.line_source", lang, source=e.source)] if e.source else []
+        parts += [message("evidence.line_year", lang, year=e.year)] if e.year else []
+        parts += [message("evidence.line_note", lang, note=e.note)] if e.note else []
+        answer = answer_text(item, assessment.answer_set.answers.get(item.id), lang)
+        lines.append(f"{item.text.get(lang)} ({answer}) – " + "; ".join(parts))
+    if not lines:
+        return []
+    return [_heading(message("evidence.heading", lang)), _bullets(lines)]
+
+
 def build_report(assessment: Assessment, content: Content, lang: str) -> RenderableType:
     """The whole report."""
     from kuntaprofiili.views.whatif_view import whatif_block
@@ -183,4 +203,5 @@ def build_report(assessment: Assessment, content: Content, lang: str) -> Rendera
         scores_block(assessment, lang),
         whatif_block(assessment, content, lang),
         advice_block(assessment, content, lang),
+        *evidence_block(assessment, lang),
     )
