@@ -80,7 +80,7 @@ def test_old_answers_score_under_the_new_version(new: Questionnaire, old: Questi
     assert any(abs(c.score.method or 0.0) > 0.05 for c in result.dimensions)
 
 
-def test_compare_cli_splits_method_from_municipality(tmp_path: Path) -> None:
+def test_compare_cli_splits_method_from_municipality() -> None:
     runner = CliRunner()
     result = runner.invoke(
         app,
