@@ -14,6 +14,7 @@ from kuntaprofiili.cli import drafts as _drafts
 from kuntaprofiili.cli import municipalities as _municipalities
 from kuntaprofiili.cli import questionnaire as _questionnaire
 from kuntaprofiili.cli import report as _report
+from kuntaprofiili.cli import robustness as _robustness
 from kuntaprofiili.cli._common import _
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app.command("compare", help=_("compare.cmd"))(_report.compare)
 app.command("whatif", help=_("whatif.cmd"))(_report.whatif)
 app.command("template", help=_("template.help"))(_batch.template)
 app.command("batch", help=_("batch.help"))(_batch.batch)
+app.command("robustness", help=_("robustness.help"))(_robustness.robustness)
 
 
 def main() -> None:
