@@ -90,18 +90,12 @@ def test_same_seed_same_result(default: Questionnaire, table: ScoreTable) -> Non
 
 
 def test_robustness_command_prints_and_writes_xlsx(tmp_path: Path) -> None:
-    import sys
-
     import openpyxl
     from typer.testing import CliRunner
 
     from kuntaprofiili.cli import app
 
-    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
-    from bench_batch import synthetic_sheet
-
-    sheet = tmp_path / "kunnat.csv"
-    synthetic_sheet(40).to_csv(sheet, sep=";", index=False, encoding="utf-8-sig")
+    sheet = Path(__file__).parent.parent / "examples" / "kunnat-2026.csv"
     out = tmp_path / "herkkyys.xlsx"
     result = CliRunner().invoke(
         app, ["robustness", str(sheet), "--runs", "60", "--lang", "en", "--xlsx", str(out)]

@@ -105,3 +105,23 @@ def test_open_items_name_the_heaviest_first(default: Questionnaire) -> None:
     assert [o.item_id for o in opened] == ["ghg_per_capita", "open_data"]
     assert opened[0].span > opened[1].span > 0
     assert not math.isnan(opened[0].span)
+
+
+def test_html_bar_draws_the_range() -> None:
+    from kuntaprofiili.views.html_report import bar_svg
+
+    assert 'class="bar-range"' in bar_svg(50.0, None, (20.0, 80.0))
+    assert 'class="bar-range"' not in bar_svg(50.0)
+
+
+def test_batch_results_carry_the_range(default: Questionnaire) -> None:
+    import numpy as np
+
+    from kuntaprofiili.core.scoring import encode_answers, score_columns
+
+    answers = {i.id: _worst_answer(i) for i in default.items}
+    table = score_columns(
+        default, encode_answers(default, [answers, {**answers, "open_data": DONT_KNOW}])
+    )
+    assert np.allclose(table.overall_low, [table.overall[0], table.overall[0]])
+    assert table.overall_high[1] > table.overall_high[0]
