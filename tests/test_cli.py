@@ -63,7 +63,15 @@ def test_json_export(runner: CliRunner, answers_file: Path, tmp_path: Path) -> N
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["municipality"]["name"] == "Testilä"
     assert data["questionnaire"] == {"id": "mini", "version": "1"}
-    assert data["scores"]["ecological"] == {"score": 75.0, "coverage": 1.0, "band": "green"}
+    assert data["scores"]["ecological"] == {
+        "score": 75.0,
+        "coverage": 1.0,
+        "band": "green",
+        "low": 75.0,
+        "high": 75.0,
+        "bands_possible": ["green"],
+    }
+    assert data["overall_range"] == {"low": 57.5, "high": 57.5, "bands_possible": ["yellow"]}
     assert data["scores"]["technological"]["band"] == "yellow"
     assert data["overall"] == 57.5
     assert data["types"]["primary"] in {

@@ -119,7 +119,10 @@ def _extreme_answer(item: Item, *, best: bool) -> AnswerValue:
 
 
 def _answers(questionnaire: Questionnaire, *, best: bool) -> dict[str, AnswerValue]:
-    answers: dict[str, AnswerValue] = {"population": 12000, "language_status": "unilingual_finnish"}
+    answers: dict[str, AnswerValue] = {
+        "population": 12000,
+        "language_status": "bilingual_finnish_majority",
+    }
     answers |= {"stat_group": "rural", "centre_role": "none", "frame_region": "no"}
     for item in questionnaire.scored_items():
         answers[item.id] = _extreme_answer(item, best=best)

@@ -15,6 +15,7 @@ from kuntaprofiili.cli import drafts as _drafts
 from kuntaprofiili.cli import municipalities as _municipalities
 from kuntaprofiili.cli import questionnaire as _questionnaire
 from kuntaprofiili.cli import report as _report
+from kuntaprofiili.cli import robustness as _robustness
 from kuntaprofiili.cli._common import _
 
 app = typer.Typer(
@@ -35,6 +36,7 @@ app.command("whatif", help=_("whatif.cmd"))(_report.whatif)
 app.command("template", help=_("template.help"))(_batch.template)
 app.command("batch", help=_("batch.help"))(_batch.batch)
 app.add_typer(_data.app, name="data", help=_("data.help"))
+app.command("robustness", help=_("robustness.help"))(_robustness.robustness)
 
 
 def main() -> None:

@@ -181,9 +181,12 @@ def _interview(
     municipality = name or (place.name_fi if place else None)
     draft = resume or draft_path(municipality, q.id, outputs.save)
     earlier = _earlier_answers(q, draft, io, lang, explicit=resume is not None)
+    evidence = dict(earlier.evidence) if earlier else {}
 
     def save_draft(answers: Mapping[str, AnswerValue]) -> None:
-        write_answers(draft, AnswerSet(q.id, q.version, dict(answers), municipality))
+        write_answers(
+            draft, AnswerSet(q.id, q.version, dict(answers), municipality, evidence=evidence)
+        )
 
     io.out.print(Text(message("assess.intro", lang, draft=str(draft)), style="dim"))
     fetched = _fetched(q, place, io, lang)
@@ -192,10 +195,11 @@ def _interview(
         io.out,
         lambda prompt: io.out.input(Text(prompt)),
         lang,
-        answers=dict(earlier),
+        answers=dict(earlier.answers) if earlier else {},
         defaults={**_prefill(place), **{k: v.value for k, v in fetched.items()}},
         default_notes={k: v.label for k, v in fetched.items()},
         on_change=save_draft,
+        evidence=evidence,
     )
     try:
         answers = interview.run()
@@ -204,7 +208,10 @@ def _interview(
     from kuntaprofiili.opendata.prefill import provenance
 
     record = provenance(q, answers, fetched)
-    return AnswerSet(q.id, q.version, answers, municipality, provenance=record), draft
+    answer_set = AnswerSet(
+        q.id, q.version, answers, municipality, provenance=record, evidence=evidence
+    )
+    return answer_set, draft
 
 
 def _fetched(
@@ -231,7 +238,7 @@ def _prefill(place: Municipality | None) -> dict[str, AnswerValue]:
 
 def _earlier_answers(
     q: Questionnaire, draft: Path, io: Consoles, lang: str, explicit: bool
-) -> Mapping[str, AnswerValue]:
+) -> AnswerSet | None:
     """Answers of a draft to resume: always with --resume, after a yes otherwise."""
     if not draft.exists():
         if explicit:
@@ -240,17 +247,17 @@ def _earlier_answers(
             raise InputFileError(
                 "error.file_missing", path=str(draft), what=Term("file_kind.draft")
             )
-        return {}
+        return None
     from kuntaprofiili.files.drafts import read_answers
 
     earlier = read_answers(draft, q)
     if explicit:
-        return earlier.answers
+        return earlier
     question = message("assess.resume_prompt", lang, draft=str(draft), n=len(earlier.answers))
     reply = io.out.input(Text(question + " ")) if stdin_is_terminal() else "y"
     if reply.strip().lower() in ("", "y", "k", "j", "yes", "kyllä", "ja"):
-        return earlier.answers
-    return {}
+        return earlier
+    return None
 
 
 def _finish(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kuntaprofiili.core.evidence import Evidence, evidence_mapping, parse_evidence
 from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire, yaml_code
 from kuntaprofiili.core.numbers import format_number, parse_number, plain_number
 from kuntaprofiili.errors import AnswerError
@@ -122,6 +123,7 @@ class AnswerSet:
     type_override: str | None = None
     # per answer: {"origin": "fetched"|"typed", provider, source, year, ...} (data update)
     provenance: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    evidence: Mapping[str, Evidence] = field(default_factory=dict)  # note/source/year per item
 
     def to_mapping(self) -> dict[str, Any]:
         """The answers-file form (see README, 'Answers file')."""
@@ -135,6 +137,8 @@ class AnswerSet:
         data["answers"] = {k: _plain(v) for k, v in self.answers.items()}
         if self.provenance:
             data["provenance"] = {k: dict(v) for k, v in self.provenance.items()}
+        if evidence := evidence_mapping(self.evidence):
+            data["evidence"] = evidence
         return data
 
 
@@ -156,6 +160,8 @@ def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> Answer
             "error.answers_wrong_questionnaire", path=source, found=qid, expected=questionnaire.id
         )
     answers, problems = _coerce_all(raw.get("answers") or {}, questionnaire)
+    evidence, evidence_problems = parse_evidence(raw.get("evidence"), questionnaire)
+    problems += evidence_problems
     if problems:
         raise AnswerError("error.answers_invalid", path=source, problems=Lines(tuple(problems)))
     version = meta.get("version", questionnaire.version) if isinstance(meta, Mapping) else None
@@ -168,6 +174,7 @@ def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> Answer
         timestamp=str(raw.get("timestamp") or ""),
         type_override=str(raw["type"]) if raw.get("type") else None,
         provenance=_provenance(raw.get("provenance"), answers),
+        evidence=evidence,
     )
 
 

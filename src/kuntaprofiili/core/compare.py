@@ -68,6 +68,8 @@ class DimensionChange:
     dimension: Dimension
     score: Split
     coverage: Split
+    old_range: tuple[float | None, float | None] = (None, None)  # the honest range, before
+    new_range: tuple[float | None, float | None] = (None, None)  # and now
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,8 @@ class Comparison:
     dimensions: tuple[DimensionChange, ...]
     overall: Split
     items: tuple[ItemChange, ...]
+    overall_old_range: tuple[float | None, float | None] = (None, None)
+    overall_new_range: tuple[float | None, float | None] = (None, None)
 
     @property
     def method_changed(self) -> bool:
@@ -137,6 +141,8 @@ def compare(
             Split(
                 old.dimension(d).coverage, rescored.dimension(d).coverage, new.dimension(d).coverage
             ),
+            (old.dimension(d).low, old.dimension(d).high),
+            (new.dimension(d).low, new.dimension(d).high),
         )
         for d in Dimension
     )
@@ -150,6 +156,8 @@ def compare(
         dimensions,
         Split(old.overall, rescored.overall, new.overall),
         items,
+        (old.low, old.high),
+        (new.low, new.high),
     )
 
 

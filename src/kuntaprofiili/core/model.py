@@ -205,6 +205,9 @@ class Indicator(_Frozen):
     direction: Direction | None = None
     source: str | None = None  # the public statistic an official can look the figure up in
     rationale: Text | None = None  # why the bounds are what they are
+    statistic: str | None = None  # the statistic's exact published name
+    table: str | None = None  # Sotkanet id or Statistics Finland table ("to be confirmed")
+    year: int | None = None  # the latest year published when the bounds were set
 
     @model_validator(mode="after")
     def _bounds_make_sense(self) -> Indicator:
@@ -249,6 +252,7 @@ class Item(_Frozen):
     text: Text
     help: Text
     weight: Annotated[float, Field(ge=0, le=10)] = 1.0
+    weight_rationale: Text | None = None  # why the weight differs from the default
     dont_know: bool = True
     when: Condition | None = None
     choices: tuple[Choice, ...] = ()
@@ -312,6 +316,7 @@ class Questionnaire(_Frozen):
     version: Annotated[str, Field(min_length=1, max_length=32)]
     title: Text
     description: Text | None = None
+    weight_rationale: Text | None = None  # why the default weight is what it is
     sections: Annotated[tuple[Section, ...], Field(min_length=1)]
 
     @property

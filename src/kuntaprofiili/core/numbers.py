@@ -76,3 +76,12 @@ def format_signed(value: float | None, lang: str) -> str:
         return "±" + format_number(0.0, lang, 1)
     text = format_number(value, lang, 1)
     return text if value < 0 else "+" + text
+
+
+def format_score_range(
+    value: float | None, low: float | None, high: float | None, lang: str
+) -> str:
+    """A score with its honest range, '54,0 [41,2–67,5]'; just the score without a range."""
+    if low is None or high is None or high - low < 0.05:
+        return format_score(value, lang)
+    return f"{format_score(value, lang)} [{format_score(low, lang)}–{format_score(high, lang)}]"

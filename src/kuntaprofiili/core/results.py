@@ -34,6 +34,11 @@ def result_row(assessment: Assessment, lang: str = "en") -> dict[str, object]:
         row[f"{dim.dimension}_coverage"] = round(dim.coverage, 3)
         row[f"{dim.dimension}_band"] = str(dim.band) if dim.band else None
     row["overall"] = _round(a.scores.overall)
+    for dim in a.scores.dimensions:  # the honest range, after the old columns
+        row[f"{dim.dimension}_low"] = _round(dim.low)
+        row[f"{dim.dimension}_high"] = _round(dim.high)
+    row["overall_low"] = _round(a.scores.low)
+    row["overall_high"] = _round(a.scores.high)
     row["measures"] = " ".join(s.measure.id for s in a.suggestions)
     row["measure_titles"] = " | ".join(s.measure.title.get(lang) for s in a.suggestions)
     row["vision"] = _primary(a).vision.get(lang)
@@ -65,10 +70,22 @@ def result_json(assessment: Assessment, lang: str = "en") -> dict[str, Any]:
                 "score": _round(d.score),
                 "coverage": round(d.coverage, 3),
                 "band": str(d.band) if d.band else None,
+                "low": _round(d.low),
+                "high": _round(d.high),
+                "bands_possible": [str(b) for b in d.bands_possible],
             }
             for d in a.scores.dimensions
         },
         "overall": _round(a.scores.overall),
+        "overall_range": {
+            "low": _round(a.scores.low),
+            "high": _round(a.scores.high),
+            "bands_possible": [str(b) for b in a.scores.bands_possible],
+        },
+        "open_items": [
+            {"item": o.item_id, "dimension": str(o.dimension), "span": round(o.span, 1)}
+            for o in a.scores.open
+        ],
         "types": {
             "primary": str(a.classification.primary),
             "all": [str(t) for t in a.classification.types],
@@ -91,4 +108,5 @@ def result_json(assessment: Assessment, lang: str = "en") -> dict[str, Any]:
         "state_measures": [m.get(lang) for m in primary.state_measures],
         "language": lang,
         "answers": dict(a.answer_set.answers),
+        "evidence": {k: e.to_mapping() for k, e in a.answer_set.evidence.items()},
     }

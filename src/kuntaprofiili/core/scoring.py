@@ -12,13 +12,16 @@ Method (README, 'Methodology'):
   unanswered items lower the coverage instead of counting as 0; items switched off by
   their ``when`` condition are not applicable and count for nothing;
 - with coverage under 2/3 the dimension gets no score; the overall score is the mean
-  of the four dimension scores, and only exists when all four do.
+  of the four dimension scores, and only exists when all four do;
+- every dimension and overall score carries its honest range [low, high]: the score it
+  would take if every unknown (applicable but unanswered or "don't know") item were at
+  its worst and at its best. "Don't know" can hide a red, never a green.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
@@ -93,6 +96,11 @@ class ScoreTable:
     dimensions: Mapping[Dimension, FloatArray]  # NaN: insufficient data
     coverage: Mapping[Dimension, FloatArray]
     overall: FloatArray
+    # the honest range: unknown applicable items at their worst / best (NaN: nothing asked)
+    low: Mapping[Dimension, FloatArray] = field(default_factory=dict)
+    high: Mapping[Dimension, FloatArray] = field(default_factory=dict)
+    overall_low: FloatArray = field(default_factory=lambda: np.zeros(0))
+    overall_high: FloatArray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def rows(self) -> int:
@@ -111,6 +119,14 @@ def normalise(item: Item, raw: FloatArray) -> FloatArray:
     out = np.full(raw.shape, np.nan)
     out[known] = table[raw[known].astype(np.intp)]
     return out
+
+
+def score_range(item: Item) -> tuple[float, float]:
+    """The worst and best score an item can take (0 and 100 for numeric items)."""
+    if item.indicator is not None:
+        return 0.0, 100.0
+    scores = [c.score for c in item.choices if c.score is not None]
+    return (min(scores), max(scores)) if scores else (0.0, 100.0)
 
 
 def applicability(
@@ -140,25 +156,68 @@ def score_columns(questionnaire: Questionnaire, columns: Mapping[str, FloatArray
     item_scores: dict[str, FloatArray] = {}
     dimensions: dict[Dimension, FloatArray] = {}
     coverage: dict[Dimension, FloatArray] = {}
+    low: dict[Dimension, FloatArray] = {}
+    high: dict[Dimension, FloatArray] = {}
     for dimension in Dimension:
-        total = np.zeros(rows)
-        answered_weight = np.zeros(rows)
-        applicable_weight = np.zeros(rows)
+        sums = _Sums(rows)
         for item in questionnaire.scored_items(dimension):
             raw = columns.get(item.id, np.full(rows, np.nan))
             scores = np.where(masks[item.id], normalise(item, raw), np.nan)
             item_scores[item.id] = scores
-            answered = ~np.isnan(scores)
-            total += np.where(answered, scores * item.weight, 0.0)
-            answered_weight += answered * item.weight
-            applicable_weight += masks[item.id] * item.weight
+            sums.add(item, scores, masks[item.id])
         with np.errstate(invalid="ignore", divide="ignore"):
-            cover = np.where(applicable_weight > 0, answered_weight / applicable_weight, 0.0)
-            mean = total / answered_weight
+            cover = np.where(sums.applicable > 0, sums.answered / sums.applicable, 0.0)
+            mean = sums.total / sums.answered
+            low[dimension] = (sums.total + sums.open_low) / sums.applicable
+            high[dimension] = (sums.total + sums.open_high) / sums.applicable
         coverage[dimension] = cover
         dimensions[dimension] = np.where(cover >= MIN_COVERAGE - 1e-9, mean, np.nan)
     overall = np.mean(np.vstack([dimensions[d] for d in Dimension]), axis=0)
-    return ScoreTable(item_scores, masks, dimensions, coverage, overall)
+    overall_low = np.mean(np.vstack([low[d] for d in Dimension]), axis=0)
+    overall_high = np.mean(np.vstack([high[d] for d in Dimension]), axis=0)
+    return ScoreTable(
+        item_scores, masks, dimensions, coverage, overall, low, high, overall_low, overall_high
+    )
+
+
+class _Sums:
+    """Running weighted sums of one dimension's items, one element per row."""
+
+    def __init__(self, rows: int) -> None:
+        self.total = np.zeros(rows)  # weight x score of the answered items
+        self.answered = np.zeros(rows)
+        self.applicable = np.zeros(rows)
+        self.open_low = np.zeros(rows)  # weight x worst score of the unknown items
+        self.open_high = np.zeros(rows)
+
+    def add(self, item: Item, scores: FloatArray, asked: BoolArray) -> None:
+        answered = ~np.isnan(scores)
+        unknown = asked & ~answered
+        worst, best = score_range(item)
+        self.total += np.where(answered, scores * item.weight, 0.0)
+        self.answered += answered * item.weight
+        self.applicable += asked * item.weight
+        self.open_low += unknown * (item.weight * worst)
+        self.open_high += unknown * (item.weight * best)
+
+
+def open_items(questionnaire: Questionnaire, table: ScoreTable, row: int) -> tuple[OpenItem, ...]:
+    """The unknown items of one row, the one that could move the overall score most first.
+
+    An item's ``span`` is how many points of the overall score lie between its worst
+    and its best answer: weight x (best - worst) / the dimension's applicable weight / 4.
+    """
+    found: list[OpenItem] = []
+    for dimension in Dimension:
+        items = questionnaire.scored_items(dimension)
+        asked = sum(item.weight for item in items if table.applicable[item.id][row])
+        for item in items:
+            if not table.applicable[item.id][row] or not np.isnan(table.items[item.id][row]):
+                continue
+            worst, best = score_range(item)
+            span = item.weight * (best - worst) / asked / len(Dimension)
+            found.append(OpenItem(item.id, dimension, span))
+    return tuple(sorted(found, key=lambda o: -o.span))
 
 
 # -- one municipality -------------------------------------------------------------------
@@ -172,6 +231,13 @@ class DimensionScore:
     score: float | None
     coverage: float
     band: Band | None
+    low: float | None = None  # unknown items at their worst
+    high: float | None = None  # unknown items at their best
+
+    @property
+    def bands_possible(self) -> tuple[Band, ...]:
+        """Every band the score could fall in once the unknown items are answered."""
+        return bands_between(self.low, self.high)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,12 +251,38 @@ class ItemScore:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenItem:
+    """An unknown item and how many overall points lie between its worst and best answer."""
+
+    item_id: str
+    dimension: Dimension
+    span: float
+
+
+def bands_between(low: float | None, high: float | None) -> tuple[Band, ...]:
+    """The bands from ``band_of(low)`` to ``band_of(high)``; empty without a range."""
+    first, last = band_of(low), band_of(high)
+    if first is None or last is None:
+        return ()
+    order = list(Band)
+    return tuple(order[order.index(first) : order.index(last) + 1])
+
+
+@dataclass(frozen=True, slots=True)
 class Scores:
     """All scores of one municipality."""
 
     dimensions: tuple[DimensionScore, ...]
     overall: float | None
     items: tuple[ItemScore, ...]
+    low: float | None = None  # the overall score's honest range
+    high: float | None = None
+    open: tuple[OpenItem, ...] = ()  # unknown items, largest span first
+
+    @property
+    def bands_possible(self) -> tuple[Band, ...]:
+        """Every band the overall score could fall in once the unknown items are answered."""
+        return bands_between(self.low, self.high)
 
     def dimension(self, dimension: Dimension) -> DimensionScore:
         """The result of one dimension."""
@@ -215,6 +307,10 @@ def _or_none(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
 
 
+def _range(values: Mapping[Dimension, FloatArray], dimension: Dimension, row: int) -> float | None:
+    return _or_none(values[dimension][row]) if dimension in values else None
+
+
 def row_scores(questionnaire: Questionnaire, table: ScoreTable, row: int) -> Scores:
     """The scores of one row of a :class:`ScoreTable`."""
     dims = tuple(
@@ -223,6 +319,8 @@ def row_scores(questionnaire: Questionnaire, table: ScoreTable, row: int) -> Sco
             score=_or_none(table.dimensions[d][row]),
             coverage=float(table.coverage[d][row]),
             band=band_of(table.dimensions[d][row]),
+            low=_range(table.low, d, row),
+            high=_range(table.high, d, row),
         )
         for d in Dimension
     )
@@ -232,7 +330,14 @@ def row_scores(questionnaire: Questionnaire, table: ScoreTable, row: int) -> Sco
         for item in questionnaire.scored_items(dimension)
         if not np.isnan(table.items[item.id][row])
     )
-    return Scores(dims, _or_none(table.overall[row]), items)
+    return Scores(
+        dims,
+        _or_none(table.overall[row]),
+        items,
+        low=_or_none(table.overall_low[row]) if len(table.overall_low) else None,
+        high=_or_none(table.overall_high[row]) if len(table.overall_high) else None,
+        open=open_items(questionnaire, table, row) if table.low else (),
+    )
 
 
 def score(questionnaire: Questionnaire, answers: Answers) -> Scores:

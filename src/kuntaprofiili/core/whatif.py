@@ -93,6 +93,7 @@ class Lift:
     after: float | None = None
     target: Band | None = None
     changes: tuple[Change, ...] = ()
+    before_range: tuple[float | None, float | None] = (None, None)  # unknown items worst/best
 
     @property
     def cost(self) -> int:
@@ -135,9 +136,10 @@ def find_lift(
     if weakest is None:
         return Lift(Outcome.NO_SCORE)
     dimension, before = weakest
+    span = (scores.dimension(dimension).low, scores.dimension(dimension).high)
     goal = next_limit(before)
     if goal is None:
-        return Lift(Outcome.ALL_GREEN, dimension, before)
+        return Lift(Outcome.ALL_GREEN, dimension, before, before_range=span)
     limit, target = goal
     # A stale answer to a follow-up that is not asked is no answer: it must not make a
     # change to the question above it look better than it is.
@@ -146,10 +148,10 @@ def find_lift(
     candidates = _candidates(questionnaire, answers, dimension, measures, types)
     best = _cheapest(questionnaire, answers, dimension, limit, candidates)
     if best is None:
-        return Lift(Outcome.OUT_OF_REACH, dimension, before, target=target)
+        return Lift(Outcome.OUT_OF_REACH, dimension, before, target=target, before_range=span)
     trimmed = _trim(questionnaire, answers, dimension, limit, best)
     after = _dimension_scores(questionnaire, answers, dimension, [trimmed])[0]
-    return Lift(Outcome.LIFTED, dimension, before, float(after), target, trimmed)
+    return Lift(Outcome.LIFTED, dimension, before, float(after), target, trimmed, span)
 
 
 def lift_of(assessment: Assessment, content: Content) -> Lift:

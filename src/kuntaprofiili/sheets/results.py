@@ -55,6 +55,13 @@ def results_frame(
         data[f"{dimension}_band"] = bands(table.dimensions[dimension])
     data["overall"] = table.overall.round(1)
     data["overall_band"] = bands(table.overall)
+    for dimension in Dimension:  # the honest range (README, Methodology)
+        if dimension in table.low:
+            data[f"{dimension}_low"] = table.low[dimension].round(1)
+            data[f"{dimension}_high"] = table.high[dimension].round(1)
+    if len(table.overall_low):
+        data["overall_low"] = table.overall_low.round(1)
+        data["overall_high"] = table.overall_high.round(1)
     frame = pd.DataFrame(data)
     frame = frame.assign(**peer_ranks(table.overall, frame["primary_type"]))
     ids, titles = measures

@@ -9,13 +9,19 @@ from rich.text import Text
 from kuntaprofiili.core.answers import AnswerValue, answer_text
 from kuntaprofiili.core.compare import Comparison, ItemChange
 from kuntaprofiili.core.model import Item, Questionnaire
-from kuntaprofiili.core.numbers import format_signed
+from kuntaprofiili.core.numbers import format_score_range, format_signed
+from kuntaprofiili.core.scoring import band_of
 from kuntaprofiili.i18n import message
-from kuntaprofiili.views.labels import score_with_band
+from kuntaprofiili.views.labels import band_with_range, score_with_band
 
 
-def _score(value: float | None, lang: str) -> str:
-    return score_with_band(value, lang)
+def _score(value: float | None, lang: str, span: tuple[float | None, float | None]) -> str:
+    """'54,0 keltainen', with the honest range when unknown answers leave one."""
+    low, high = span
+    if value is None or low is None or high is None or high - low < 0.05:
+        return score_with_band(value, lang)
+    ranged = format_score_range(value, low, high, lang)
+    return f"{ranged} {band_with_range(band_of(value), low, high, lang)}"
 
 
 def comparison_table(comparison: Comparison, lang: str) -> Table:
@@ -29,10 +35,21 @@ def comparison_table(comparison: Comparison, lang: str) -> Table:
     if split:
         table.add_column(message("compare.col_method", lang), justify="right")
         table.add_column(message("compare.col_municipality", lang), justify="right")
-    rows = [(message(f"dimension.{d.dimension}", lang), d.score) for d in comparison.dimensions]
-    rows.append((message("compare.overall", lang), comparison.overall))
-    for name, s in rows:
-        cells = [name, _score(s.old, lang), _score(s.new, lang), format_signed(s.total, lang)]
+    rows = [
+        (message(f"dimension.{d.dimension}", lang), d.score, d.old_range, d.new_range)
+        for d in comparison.dimensions
+    ]
+    rows.append(
+        (
+            message("compare.overall", lang),
+            comparison.overall,
+            comparison.overall_old_range,
+            comparison.overall_new_range,
+        )
+    )
+    for name, s, old_range, new_range in rows:
+        cells = [name, _score(s.old, lang, old_range), _score(s.new, lang, new_range)]
+        cells.append(format_signed(s.total, lang))
         if split:
             cells += [format_signed(s.method, lang), format_signed(s.municipality, lang)]
         table.add_row(*cells)

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kuntaprofiili.core.model import Dimension, Item, MunicipalityType, Questionnaire
-from kuntaprofiili.core.numbers import format_number, parse_number
+from kuntaprofiili.core.numbers import format_number, format_score_range, parse_number
 from kuntaprofiili.core.scoring import BAND_LIMITS, MIN_COVERAGE, Band, ItemScore, band_of
 from kuntaprofiili.core.whatif import Lift, Outcome, lift_of
 from kuntaprofiili.files.safeio import ensure_writable, write_text_atomic
 from kuntaprofiili.i18n import message
+from kuntaprofiili.views.labels import band_with_range
 from kuntaprofiili.views.whatif_view import change_text, lift_summary, measure_text
 
 if TYPE_CHECKING:
@@ -171,8 +172,13 @@ def radar_svg(scores: Sequence[float | None], peers: PeerMedians | None, lang: s
     )
 
 
-def bar_svg(value: float | None, peer: float | None = None) -> str:
-    """One dimension's bar over the three band zones; a dashed tick marks the peer median."""
+def bar_svg(
+    value: float | None,
+    peer: float | None = None,
+    span: tuple[float | None, float | None] = (None, None),
+) -> str:
+    """One dimension's bar over the three band zones; a dashed tick marks the peer median,
+    a thin line the honest range (unknown items at their worst and best)."""
     scale = BAR_WIDTH / 100
     low, high = BAND_LIMITS
     zones = [(0.0, low, Band.RED), (low, high, Band.YELLOW), (high, 100.0, Band.GREEN)]
@@ -186,6 +192,12 @@ def bar_svg(value: float | None, peer: float | None = None) -> str:
         parts.append(
             f'<rect class="bar-value" x="0" y="4" width="{min(value, 100.0) * scale:.1f}" '
             f'height="10" fill="{BAND_COLOUR[band]}"/>'
+        )
+    low_end, high_end = span
+    if low_end is not None and high_end is not None and high_end - low_end >= 0.05:
+        parts.append(
+            f'<line class="bar-range" x1="{low_end * scale:.1f}" y1="9" '
+            f'x2="{high_end * scale:.1f}" y2="9"/>'
         )
     if peer is not None:
         peer = max(0.0, min(peer, 100.0))
@@ -206,6 +218,12 @@ def _band_word(value: float | None, lang: str) -> str:
     band = band_of(value)
     word = message(f"band.{band}" if band else "band.none", lang)
     return f'<span class="band band-{band or "none"}">{_e(word)}</span>'
+
+
+def _possible(band: Band | None, low: float | None, high: float | None, lang: str) -> str:
+    """', red possible' when the honest range reaches other bands; empty otherwise."""
+    words = band_with_range(band, low, high, lang).split(", ")[1:]
+    return "".join(f", {_e(w)}" for w in words)
 
 
 def _score_cell(value: float | None, lang: str) -> str:
@@ -229,9 +247,9 @@ def _bars_table(assessment: Assessment, peers: PeerMedians | None, lang: str) ->
         peer = peers.scores[d.dimension] if peers is not None and show_peers else None
         cells = (
             f'<th scope="row">{_m(f"dimension.{d.dimension}", lang)}</th>'
-            f"<td>{bar_svg(d.score, peer)}</td>"
-            f'<td class="num">{_score_cell(d.score, lang)}</td>'
-            f"<td>{_band_word(d.score, lang)}</td>"
+            f"<td>{bar_svg(d.score, peer, (d.low, d.high))}</td>"
+            f'<td class="num">{_e(format_score_range(d.score, d.low, d.high, lang))}</td>'
+            f"<td>{_band_word(d.score, lang)}{_possible(d.band, d.low, d.high, lang)}</td>"
             f'<td class="num">{d.coverage * 100:.0f} %</td>'
         )
         if show_peers:

@@ -15,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from kuntaprofiili.core.answers import AnswerValue, applicable_ids, coerce_answer, expected_text
+from kuntaprofiili.core.evidence import Evidence
 from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire
 from kuntaprofiili.core.numbers import plain_number
 from kuntaprofiili.errors import AnswerError, Interrupted
@@ -23,6 +24,7 @@ from kuntaprofiili.i18n import message
 HELP_KEY = "?"
 BACK_KEY = "<"
 DONT_KNOW_KEY = "-"
+EVIDENCE_KEY = "!"
 
 ReadLine = Callable[[str], str]
 OnChange = Callable[[Mapping[str, AnswerValue]], None]
@@ -40,6 +42,7 @@ class Interview:
     defaults: Mapping[str, AnswerValue] = field(default_factory=dict)
     default_notes: Mapping[str, str] = field(default_factory=dict)  # "SYKE 2023" after a default
     on_change: OnChange = lambda _answers: None
+    evidence: dict[str, Evidence] = field(default_factory=dict)  # read by on_change too
 
     def t(self, key: str, /, **params: object) -> str:
         """A UI text in the session's language."""
@@ -80,6 +83,9 @@ class Interview:
             if raw == HELP_KEY:
                 self.console.print(Panel(item.help.get(self.lang), title=self.t("ui.help_title")))
                 continue
+            if raw == EVIDENCE_KEY:
+                self._ask_evidence(item)
+                continue
             value = self._interpret(item, raw)
             if value is not None:
                 self.answers[item.id] = value
@@ -108,6 +114,33 @@ class Interview:
             )
             return None
 
+    def _ask_evidence(self, item: Item) -> None:
+        """Ask a note and a source for ``item``; a figure with a named source asks its year."""
+        old = self.evidence.get(item.id, Evidence())
+        note = self._read_text("evidence.ask_note", old.note)
+        source = self._read_text("evidence.ask_source", old.source)
+        year = old.year
+        if item.numeric and source:
+            year = self._read_year(old.year)
+        self.evidence[item.id] = Evidence(note, source, year)
+        self.on_change(self.answers)
+        self.console.print(self.t("evidence.saved"), style="dim")
+
+    def _read_text(self, key: str, old: str | None) -> str | None:
+        shown = f" [{old}]" if old else ""
+        raw = self.read_line(self.t(key) + shown + " > ").strip()
+        return (" ".join(raw.split()) or None) if raw else old
+
+    def _read_year(self, old: int | None) -> int | None:
+        while True:
+            raw = self.read_line(self.t("evidence.ask_year") + (f" [{old}]" if old else "") + " > ")
+            raw = raw.strip()
+            if raw == "" and old is not None:
+                return old
+            if raw.isdigit() and 1990 <= int(raw) <= 2100:
+                return int(raw)
+            self.console.print(self.t("evidence.bad_year"), style="red")
+
     # -- showing --------------------------------------------------------------------------
 
     def _show_question(self, item: Item, position: int, total: int) -> None:
@@ -132,7 +165,11 @@ class Interview:
         self.console.print(self._keys_hint(item), style="dim", highlight=False)
 
     def _keys_hint(self, item: Item) -> str:
-        keys = [self.t("ui.key_help", key=HELP_KEY), self.t("ui.key_back", key=BACK_KEY)]
+        keys = [
+            self.t("ui.key_help", key=HELP_KEY),
+            self.t("ui.key_back", key=BACK_KEY),
+            self.t("evidence.key", key=EVIDENCE_KEY),
+        ]
         if item.dont_know:
             keys.insert(0, self.t("ui.key_dont_know", key=DONT_KNOW_KEY))
         return "  ·  ".join(keys)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kuntaprofiili.core.numbers import format_score
-from kuntaprofiili.core.scoring import Band, band_of
+from kuntaprofiili.core.scoring import Band, band_of, bands_between
 from kuntaprofiili.i18n import message
 
 
@@ -17,3 +17,11 @@ def score_with_band(value: float | None, lang: str) -> str:
     if value is None:
         return band_label(None, lang)
     return f"{format_score(value, lang)} {band_label(band_of(value), lang)}"
+
+
+def band_with_range(band: Band | None, low: float | None, high: float | None, lang: str) -> str:
+    """'keltainen, punainen mahdollinen': the band and every other band the range reaches."""
+    others = [b for b in bands_between(low, high) if b != band]
+    words = [band_label(band, lang)]
+    words += [message("range.possible", lang, band=band_label(b, lang)) for b in others]
+    return ", ".join(words)

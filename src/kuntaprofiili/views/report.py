@@ -16,10 +16,10 @@ from rich.text import Text
 from kuntaprofiili.core.assessment import Assessment
 from kuntaprofiili.core.content import Content
 from kuntaprofiili.core.model import MunicipalityType
-from kuntaprofiili.core.numbers import format_score
+from kuntaprofiili.core.numbers import format_score, format_score_range
 from kuntaprofiili.core.scoring import Band, DimensionScore, ItemScore
 from kuntaprofiili.i18n import message
-from kuntaprofiili.views.labels import band_label
+from kuntaprofiili.views.labels import band_with_range
 
 BAR_WIDTH = 24
 BAND_STYLE = {Band.RED: "red", Band.YELLOW: "yellow", Band.GREEN: "green"}
@@ -49,8 +49,8 @@ def dimension_table(dimensions: tuple[DimensionScore, ...], lang: str) -> Table:
         table.add_row(
             message(f"dimension.{dim.dimension}", lang),
             Text(bar(dim.score), style=style),
-            format_score(dim.score, lang),
-            Text(band_label(dim.band, lang), style=style),
+            format_score_range(dim.score, dim.low, dim.high, lang),
+            Text(band_with_range(dim.band, dim.low, dim.high, lang), style=style),
             f"{dim.coverage * 100:.0f} %",
         )
     return table
@@ -100,8 +100,8 @@ def scores_block(assessment: Assessment, lang: str) -> RenderableType:
     overall = message(
         "report.overall",
         lang,
-        score=format_score(s.overall, lang),
-        band=band_label(_band(s.overall), lang),
+        score=format_score_range(s.overall, s.low, s.high, lang),
+        band=band_with_range(_band(s.overall), s.low, s.high, lang),
     )
     parts: list[RenderableType] = [
         _heading(message("report.scores", lang)),
@@ -110,6 +110,7 @@ def scores_block(assessment: Assessment, lang: str) -> RenderableType:
     parts.append(Text(overall, style="bold"))
     if any(d.score is None for d in s.dimensions):
         parts.append(Text(message("report.insufficient", lang), style="italic"))
+    parts += open_block(assessment, lang)
     parts += [
         _heading(message("report.strongest", lang)),
         _bullets(_item_lines(assessment, s.strongest(), lang)),
@@ -117,6 +118,30 @@ def scores_block(assessment: Assessment, lang: str) -> RenderableType:
         _bullets(_item_lines(assessment, s.weakest(), lang)),
     ]
     return Group(*parts)
+
+
+OPEN_SHOWN = 3
+
+
+def open_block(assessment: Assessment, lang: str) -> list[RenderableType]:
+    """The range explained and the unknown items that could move the score most."""
+    s = assessment.scores
+    if not s.open:
+        return []
+    lines = [
+        message(
+            "range.open_line",
+            lang,
+            item=assessment.questionnaire.item(o.item_id).text.get(lang),
+            span=format_score(o.span, lang),
+        )
+        for o in s.open[:OPEN_SHOWN]
+    ]
+    return [
+        Text(message("range.explained", lang), style="italic"),
+        _heading(message("range.open_heading", lang)),
+        _bullets(lines),
+    ]
 
 
 def _band(score: float | None) -> Band | None:
@@ -149,6 +174,26 @@ def advice_block(assessment: Assessment, content: Content, lang: str) -> Rendera
     return Group(*parts)
 
 
+def evidence_block(assessment: Assessment, lang: str) -> list[RenderableType]:
+    """The sources and notes recorded beside the answers, in questionnaire order."""
+    from kuntaprofiili.core.answers import answer_text
+
+    evidence = assessment.answer_set.evidence
+    lines = []
+    for item in assessment.questionnaire.items:
+        if item.id not in evidence:
+            continue
+        e = evidence[item.id]
+        parts = [message("evidence.line_source", lang, source=e.source)] if e.source else []
+        parts += [message("evidence.line_year", lang, year=e.year)] if e.year else []
+        parts += [message("evidence.line_note", lang, note=e.note)] if e.note else []
+        answer = answer_text(item, assessment.answer_set.answers.get(item.id), lang)
+        lines.append(f"{item.text.get(lang)} ({answer}) – " + "; ".join(parts))
+    if not lines:
+        return []
+    return [_heading(message("evidence.heading", lang)), _bullets(lines)]
+
+
 def build_report(assessment: Assessment, content: Content, lang: str) -> RenderableType:
     """The whole report."""
     from kuntaprofiili.views.whatif_view import whatif_block
@@ -158,4 +203,5 @@ def build_report(assessment: Assessment, content: Content, lang: str) -> Rendera
         scores_block(assessment, lang),
         whatif_block(assessment, content, lang),
         advice_block(assessment, content, lang),
+        *evidence_block(assessment, lang),
     )

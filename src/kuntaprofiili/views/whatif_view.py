@@ -10,7 +10,7 @@ from kuntaprofiili.core.answers import answer_text
 from kuntaprofiili.core.assessment import Assessment
 from kuntaprofiili.core.content import Content
 from kuntaprofiili.core.model import Questionnaire
-from kuntaprofiili.core.numbers import format_score
+from kuntaprofiili.core.numbers import format_score, format_score_range
 from kuntaprofiili.core.scoring import band_of
 from kuntaprofiili.core.whatif import Change, Lift, Outcome, lift_of
 from kuntaprofiili.i18n import message
@@ -30,6 +30,7 @@ def lift_summary(lift: Lift, lang: str) -> str:
     if lift.outcome is Outcome.ALL_GREEN:
         return message("whatif.all_green", lang)
     score, band = _score_words(lift.before, lang)
+    score = format_score_range(lift.before, *lift.before_range, lang)
     words = {
         "dimension": message(f"dimension.{lift.dimension}", lang),
         "score": score,

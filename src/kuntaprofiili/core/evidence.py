@@ -1,0 +1,92 @@
+"""Evidence beside an answer: a note, a source and, for a published figure, its year.
+
+In the answers file it sits beside ``answers`` (README, 'Answers file')::
+
+    evidence:
+      ghg_per_capita: {source: "SYKE, kuntien päästöt", year: 2023}
+      climate_plan: {note: "Valtuusto 12.6.2024 § 45"}
+
+Files without ``evidence`` keep loading as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kuntaprofiili.core.model import Questionnaire
+from kuntaprofiili.i18n import Term
+
+FIELDS = ("note", "source", "year")
+MAX_TEXT = 500
+YEARS = (1990, 2100)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why an answer is what it is; every field may be empty."""
+
+    note: str | None = None
+    source: str | None = None
+    year: int | None = None
+
+    def to_mapping(self) -> dict[str, object]:
+        """The answers-file form: only the fields that are given."""
+        pairs = (("note", self.note), ("source", self.source), ("year", self.year))
+        return {key: value for key, value in pairs if value not in (None, "")}
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is recorded."""
+        return not self.to_mapping()
+
+
+def parse_evidence(
+    raw: object, questionnaire: Questionnaire
+) -> tuple[dict[str, Evidence], list[Term]]:
+    """The ``evidence`` mapping of an answers file, and its problems as terms."""
+    if raw in (None, {}):
+        return {}, []
+    if not isinstance(raw, Mapping):
+        return {}, [Term.of("evidence.shape")]
+    known = {item.id: item for item in questionnaire.items}
+    found: dict[str, Evidence] = {}
+    problems: list[Term] = []
+    for key, value in raw.items():
+        item = known.get(str(key))
+        if item is None:
+            problems.append(Term.of("answer.unknown_item", item=str(key)))
+            continue
+        evidence, problem = _one(item.id, value, numeric=item.numeric)
+        if problem is not None:
+            problems.append(problem)
+        elif not evidence.empty:
+            found[item.id] = evidence
+    return found, problems
+
+
+def _one(item_id: str, value: Any, numeric: bool) -> tuple[Evidence, Term | None]:
+    if not isinstance(value, Mapping) or set(map(str, value)) - set(FIELDS):
+        return Evidence(), Term.of("evidence.fields", item=item_id)
+    note, source = _text(value.get("note")), _text(value.get("source"))
+    year = value.get("year")
+    if year is not None and not (
+        isinstance(year, int) and not isinstance(year, bool) and YEARS[0] <= year <= YEARS[1]
+    ):
+        return Evidence(), Term.of("evidence.year", item=item_id, value=str(year))
+    if numeric and source and year is None:
+        return Evidence(), Term.of("evidence.year_missing", item=item_id)
+    return Evidence(note, source, year), None
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())[:MAX_TEXT]
+    return text or None
+
+
+def evidence_mapping(evidence: Mapping[str, Evidence]) -> dict[str, dict[str, object]]:
+    """The ``evidence`` block of an answers file (items without evidence left out)."""
+    return {key: e.to_mapping() for key, e in evidence.items() if not e.empty}
