@@ -93,7 +93,7 @@ class DraftInfo:
 def _info(path: Path) -> DraftInfo | None:
     try:
         raw: Any = read_yaml(path, max_bytes=MAX_ANSWERS_BYTES, what="draft")
-    except Exception:  # noqa: BLE001 - a broken draft is listed as such, never fatal
+    except Exception:  # a broken draft is listed as such, never fatal
         return DraftInfo(path, None, "?", 0, "?")
     if not isinstance(raw, Mapping):
         return DraftInfo(path, None, "?", 0, "?")
