@@ -8,12 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import MINI_ANSWERS
+from helpers import MINI, MINI_ANSWERS
 from kuntaprofiili.core.model import Questionnaire
 from kuntaprofiili.files.questionnaire_file import load_questionnaire
-
-FIXTURES = Path(__file__).parent / "fixtures"
-MINI = FIXTURES / "mini.yaml"
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,9 @@ from typing import Any
 
 import pexpect
 
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini.yaml"
+
 # A full set of valid answers to tests/fixtures/mini.yaml.
 MINI_ANSWERS: dict[str, Any] = {
     "population": 12000,

@@ -6,7 +6,7 @@ import pytest
 
 from kuntaprofiili.core.answers import AnswerValue
 from kuntaprofiili.core.model import Dimension, Item, Questionnaire
-from kuntaprofiili.core.scoring import score
+from kuntaprofiili.core.scoring import applicable_ids, score
 from kuntaprofiili.files.questionnaire_file import load_questionnaire
 from kuntaprofiili.files.resources import default_questionnaire
 
@@ -188,9 +188,8 @@ def test_practice_questions_allow_dont_know(questionnaire: Questionnaire) -> Non
 
 def test_all_best_answers_score_100(questionnaire: Questionnaire) -> None:
     answers = _answers(questionnaire, best=True)
-    for item in questionnaire.scored_items():
-        if item.when is not None:
-            assert item.when.holds(answers[item.when.item]), item.id
+    asked = applicable_ids(questionnaire, answers)
+    assert {item.id for item in questionnaire.scored_items()} <= asked
     result = score(questionnaire, answers)
     for dimension in Dimension:
         assert result.dimension(dimension).score == pytest.approx(100.0), dimension

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -182,28 +182,6 @@ def _coerce_all(
         except AnswerError as error:
             problems.append(Term(error.key, tuple(error.params.items())))
     return answers, problems
-
-
-def applicable_ids(questionnaire: Questionnaire, answers: Answers) -> frozenset[str]:
-    """Ids of the items that are asked given ``answers``.
-
-    An item whose ``when`` refers to an item that is itself not asked is not asked either,
-    so a stale answer left behind by going back never switches a follow-up on.
-    """
-    asked: set[str] = set()
-    for item in questionnaire.items:
-        condition = item.when
-        if condition is None or (
-            condition.item in asked and condition.holds(answers.get(condition.item))
-        ):
-            asked.add(item.id)
-    return frozenset(asked)
-
-
-def asked_items(questionnaire: Questionnaire, answers: Answers) -> Iterator[Item]:
-    """The items that apply, in order, given ``answers``."""
-    ids = applicable_ids(questionnaire, answers)
-    return (item for item in questionnaire.items if item.id in ids)
 
 
 def answer_text(item: Item, value: AnswerValue | None, lang: str) -> str:

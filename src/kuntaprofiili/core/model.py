@@ -88,7 +88,10 @@ class Choice(_Frozen):
 
 
 class Condition(_Frozen):
-    """Ask an item only when an earlier item's answer is one of ``in_`` (or not in ``not_in``)."""
+    """Ask an item only when an earlier item's answer is one of ``in_`` (or not in ``not_in``).
+
+    ``scoring.applicability`` is the one place that evaluates it.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -102,18 +105,9 @@ class Condition(_Frozen):
             raise PydanticCustomError("q_in_or_not_in", "give exactly one of 'in' or 'not_in'")
         return self
 
-    def holds(self, answer: object) -> bool:
-        """Whether the condition is met by ``answer`` (the earlier item's value)."""
-        if answer is None or answer == DONT_KNOW:
-            return False
-        value = _code_of(answer)
-        if self.in_ is not None:
-            return value in self.in_
-        return value not in (self.not_in or ())
 
-
-def _code_of(answer: object) -> str:
-    """Answers compare as text so that a likert 4 matches ``in: ["4"]``."""
+def code_of(answer: object) -> str:
+    """Answers compare as text so that a likert 4 matches the code "4"."""
     if isinstance(answer, float) and answer.is_integer():
         return str(int(answer))
     return str(answer)

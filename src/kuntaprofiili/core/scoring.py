@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kuntaprofiili.core.answers import Answers
-from kuntaprofiili.core.model import DONT_KNOW, Dimension, Item, Questionnaire
+from kuntaprofiili.core.model import DONT_KNOW, Dimension, Item, Questionnaire, code_of
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -55,15 +55,22 @@ def band_of(score: float | None) -> Band | None:
 
 
 def encode_value(item: Item, value: object) -> float:
-    """A canonical answer as a number: choice index for choice items, NaN when unknown."""
+    """A canonical answer as a number: choice index for choice items, NaN when unknown.
+
+    Old answers re-scored against a newer questionnaire (``compare``) may hold a code
+    the item no longer has, or a code where it now wants a number: both are unknown.
+    """
     if value is None or value == DONT_KNOW:
         return np.nan
     if item.indicator is not None:
-        return float(value)  # type: ignore[arg-type]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return np.nan
+        return float(value)
+    code = code_of(value)
     for index, choice in enumerate(item.choices):
-        if choice.code == str(value):
+        if choice.code == code:
             return float(index)
-    return np.nan
+    return np.nan  # a code the questionnaire does not have (an old answer): unknown
 
 
 def encode_answers(questionnaire: Questionnaire, rows: Sequence[Answers]) -> dict[str, FloatArray]:
@@ -109,7 +116,14 @@ def normalise(item: Item, raw: FloatArray) -> FloatArray:
 def applicability(
     questionnaire: Questionnaire, columns: Mapping[str, FloatArray], rows: int
 ) -> dict[str, BoolArray]:
-    """Which items are asked in each row, following the ``when`` chains."""
+    """Which items are asked in each row, following the ``when`` chains.
+
+    A condition holds only on a known answer: "don't know", no answer and a code the
+    questionnaire does not have (an old answer re-scored by ``compare`` or ``whatif``)
+    switch the follow-up off, for ``in`` and ``not_in`` alike. An item whose ``when``
+    refers to an item that is itself not asked is not asked either, so a stale answer
+    left behind by going back never switches a follow-up on.
+    """
     masks: dict[str, BoolArray] = {}
     for item in questionnaire.items:
         condition = item.when
@@ -124,6 +138,12 @@ def applicability(
         holds = hit if condition.in_ is not None else ~hit & ~np.isnan(raw)
         masks[item.id] = holds & masks[source.id]
     return masks
+
+
+def applicable_ids(questionnaire: Questionnaire, answers: Answers) -> frozenset[str]:
+    """Ids of the items asked given one municipality's ``answers`` (a one-row table)."""
+    masks = applicability(questionnaire, encode_answers(questionnaire, [answers]), 1)
+    return frozenset(item_id for item_id, mask in masks.items() if mask[0])
 
 
 def score_columns(questionnaire: Questionnaire, columns: Mapping[str, FloatArray]) -> ScoreTable:
