@@ -8,7 +8,6 @@ answers file and the batch sheet all accept the same things.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,13 +15,14 @@ from typing import Any
 
 from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire, yaml_code
 from kuntaprofiili.core.numbers import format_number, parse_number, plain_number
+from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import AnswerError
 from kuntaprofiili.i18n import LANGS, Lines, Term, message
 
 AnswerValue = float | str
 Answers = Mapping[str, AnswerValue]
 
-# What people write for "don't know" in the three languages, folded (see fold()).
+# What people write for "don't know" in the three languages, folded (see text.fold).
 DONT_KNOW_WORDS = frozenset(
     {
         "dont_know",
@@ -36,12 +36,6 @@ DONT_KNOW_WORDS = frozenset(
         "-",
     }
 )
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents so that 'Kyllä', 'kylla' and 'KYLLÄ' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
 def is_dont_know(value: object) -> bool:

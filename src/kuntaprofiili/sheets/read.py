@@ -28,7 +28,7 @@ from typing import IO, Any
 
 import pandas as pd
 
-from kuntaprofiili.core.answers import fold
+from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import InputFileError
 from kuntaprofiili.files.safeio import check_size
 from kuntaprofiili.i18n import Term
