@@ -1,8 +1,9 @@
-"""Which follow-ups are asked: one rule (scoring.applicability) for the interview, whatif and batch.
+"""Which follow-ups are asked: one rule (Condition.codes_met) in two forms.
 
-The interview and ``whatif`` ask for one municipality (``applicable_ids``), a batch for a
-table of many (``applicability``); both are the same code, and a readable reference written
-here from the README's rule checks it on random answers, old answer codes included.
+``answers.applicable_ids`` decides for one municipality without numpy (the interview must
+start fast); ``scoring.applicability`` decides for a table of many. Both are checked here
+against a readable reference written from the README's rule, on random answers that
+include codes the questionnaire does not have (old answers re-scored by ``compare``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import MINI
-from kuntaprofiili.core.answers import AnswerValue
+from kuntaprofiili.core.answers import AnswerValue, applicable_ids
 from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire
 from kuntaprofiili.core.questionnaire import parse_questionnaire
-from kuntaprofiili.core.scoring import applicability, applicable_ids, encode_answers, score
+from kuntaprofiili.core.scoring import applicability, encode_answers, score
 
 # Codes a questionnaire does not have: what an answers file of an older version may hold.
 OLD_CODES = ("obsolete", "maybe", "")
@@ -113,7 +114,7 @@ def test_a_table_of_many_equals_each_row_alone(rows: list[dict[str, AnswerValue]
     masks = applicability(CHAINED, encode_answers(CHAINED, rows), len(rows))
     for index, answers in enumerate(rows):
         in_table = {item_id for item_id, mask in masks.items() if mask[index]}
-        assert in_table == reference_asked(CHAINED, answers)
+        assert in_table == applicable_ids(CHAINED, answers) == reference_asked(CHAINED, answers)
 
 
 @settings(max_examples=100, deadline=None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kuntaprofiili.core.answers import AnswerValue
+from kuntaprofiili.core.answers import AnswerValue, applicable_ids
 from kuntaprofiili.core.model import Dimension, Item, Questionnaire
-from kuntaprofiili.core.scoring import applicable_ids, score
+from kuntaprofiili.core.scoring import score
 from kuntaprofiili.files.questionnaire_file import load_questionnaire
 from kuntaprofiili.files.resources import default_questionnaire
 

@@ -178,6 +178,29 @@ def _coerce_all(
     return answers, problems
 
 
+def applicable_ids(questionnaire: Questionnaire, answers: Answers) -> frozenset[str]:
+    """Ids of the items asked given one municipality's ``answers``.
+
+    The scalar form of ``scoring.applicability``, kept so that the interview starts
+    without numpy; both apply ``Condition.codes_met`` and ``Item.choice_index``, and
+    tests/test_applicability.py checks that they agree. An item whose ``when`` refers to
+    an item that is itself not asked is not asked either, so a stale answer left behind
+    by going back never switches a follow-up on.
+    """
+    asked: set[str] = set()
+    for item in questionnaire.items:
+        condition = item.when
+        if condition is None:
+            asked.add(item.id)
+            continue
+        source = questionnaire.item(condition.item)
+        index = source.choice_index(answers.get(source.id))
+        met = condition.codes_met(source)
+        if source.id in asked and index is not None and source.choices[index].code in met:
+            asked.add(item.id)
+    return frozenset(asked)
+
+
 def answer_text(item: Item, value: AnswerValue | None, lang: str) -> str:
     """An answer as the official reads it: the choice label, or the number and unit."""
     if value is None or value == DONT_KNOW:

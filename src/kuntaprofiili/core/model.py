@@ -90,7 +90,8 @@ class Choice(_Frozen):
 class Condition(_Frozen):
     """Ask an item only when an earlier item's answer is one of ``in_`` (or not in ``not_in``).
 
-    ``scoring.applicability`` is the one place that evaluates it.
+    :meth:`codes_met` is the rule; ``answers.applicable_ids`` (one municipality) and
+    ``scoring.applicability`` (a table of many) both apply it.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
@@ -104,6 +105,18 @@ class Condition(_Frozen):
         if (self.in_ is None) == (self.not_in is None):
             raise PydanticCustomError("q_in_or_not_in", "give exactly one of 'in' or 'not_in'")
         return self
+
+    def codes_met(self, source: Item) -> frozenset[str]:
+        """The codes of ``source`` (the earlier item) under which the condition holds.
+
+        Only a known answer can meet it: "don't know", no answer and a code the item does
+        not have (an old answer re-scored by ``compare``) switch the follow-up off, for
+        ``in`` and ``not_in`` alike.
+        """
+        codes = [choice.code for choice in source.choices]
+        if self.in_ is not None:
+            return frozenset(code for code in codes if code in self.in_)
+        return frozenset(code for code in codes if code not in (self.not_in or ()))
 
 
 def code_of(answer: object) -> str:
@@ -206,6 +219,14 @@ class Item(_Frozen):
     def choice(self, code: str) -> Choice | None:
         """The choice with ``code``, if there is one."""
         return next((c for c in self.choices if c.code == code), None)
+
+    def choice_index(self, answer: object) -> int | None:
+        """The position of the choice ``answer`` names; None for "don't know", no answer
+        or a code the item does not have."""
+        if answer is None or answer == DONT_KNOW:
+            return None
+        code = code_of(answer)
+        return next((k for k, c in enumerate(self.choices) if c.code == code), None)
 
 
 class Section(_Frozen):

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kuntaprofiili.core.answers import Answers
-from kuntaprofiili.core.model import DONT_KNOW, Dimension, Item, Questionnaire, code_of
+from kuntaprofiili.core.model import DONT_KNOW, Dimension, Item, Questionnaire
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -66,11 +66,8 @@ def encode_value(item: Item, value: object) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return np.nan
         return float(value)
-    code = code_of(value)
-    for index, choice in enumerate(item.choices):
-        if choice.code == code:
-            return float(index)
-    return np.nan  # a code the questionnaire does not have (an old answer): unknown
+    index = item.choice_index(value)  # None for a code the item does not have
+    return np.nan if index is None else float(index)
 
 
 def encode_answers(questionnaire: Questionnaire, rows: Sequence[Answers]) -> dict[str, FloatArray]:
@@ -118,11 +115,8 @@ def applicability(
 ) -> dict[str, BoolArray]:
     """Which items are asked in each row, following the ``when`` chains.
 
-    A condition holds only on a known answer: "don't know", no answer and a code the
-    questionnaire does not have (an old answer re-scored by ``compare`` or ``whatif``)
-    switch the follow-up off, for ``in`` and ``not_in`` alike. An item whose ``when``
-    refers to an item that is itself not asked is not asked either, so a stale answer
-    left behind by going back never switches a follow-up on.
+    The columnar form of ``answers.applicable_ids``: the same rule
+    (``Condition.codes_met``), and an item is asked only where the item it depends on is.
     """
     masks: dict[str, BoolArray] = {}
     for item in questionnaire.items:
@@ -131,19 +125,11 @@ def applicability(
             masks[item.id] = np.ones(rows, dtype=bool)
             continue
         source = questionnaire.item(condition.item)
-        codes = condition.in_ if condition.in_ is not None else condition.not_in or ()
-        wanted = [float(i) for i, c in enumerate(source.choices) if c.code in codes]
+        met = condition.codes_met(source)
+        wanted = [float(i) for i, c in enumerate(source.choices) if c.code in met]
         raw = columns.get(source.id, np.full(rows, np.nan))
-        hit = np.isin(raw, wanted)
-        holds = hit if condition.in_ is not None else ~hit & ~np.isnan(raw)
-        masks[item.id] = holds & masks[source.id]
+        masks[item.id] = np.isin(raw, wanted) & masks[source.id]
     return masks
-
-
-def applicable_ids(questionnaire: Questionnaire, answers: Answers) -> frozenset[str]:
-    """Ids of the items asked given one municipality's ``answers`` (a one-row table)."""
-    masks = applicability(questionnaire, encode_answers(questionnaire, [answers]), 1)
-    return frozenset(item_id for item_id, mask in masks.items() if mask[0])
 
 
 def score_columns(questionnaire: Questionnaire, columns: Mapping[str, FloatArray]) -> ScoreTable:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kuntaprofiili.core.answers import Answers, AnswerValue
+from kuntaprofiili.core.answers import Answers, AnswerValue, applicable_ids
 from kuntaprofiili.core.content import Content, Measure
 from kuntaprofiili.core.model import DONT_KNOW, Dimension, Item, Questionnaire
 from kuntaprofiili.core.scoring import (
@@ -45,7 +45,6 @@ from kuntaprofiili.core.scoring import (
     Band,
     FloatArray,
     Scores,
-    applicable_ids,
     band_of,
     encode_answers,
     encode_value,

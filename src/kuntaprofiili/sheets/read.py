@@ -28,6 +28,7 @@ from typing import IO, Any
 
 import pandas as pd
 
+from kuntaprofiili.core.model import yaml_code
 from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import InputFileError
 from kuntaprofiili.files.safeio import check_size
@@ -321,7 +322,7 @@ def cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return str(yaml_code(value))
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, datetime | date | time):

@@ -14,10 +14,9 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from kuntaprofiili.core.answers import AnswerValue, coerce_answer, expected_text
+from kuntaprofiili.core.answers import AnswerValue, applicable_ids, coerce_answer, expected_text
 from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire
 from kuntaprofiili.core.numbers import plain_number
-from kuntaprofiili.core.scoring import applicable_ids
 from kuntaprofiili.errors import AnswerError, Interrupted
 from kuntaprofiili.i18n import message
 
