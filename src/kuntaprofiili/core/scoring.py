@@ -86,7 +86,6 @@ class ScoreTable:
     """Scores of many municipalities at once; every array has one element per row."""
 
     items: Mapping[str, FloatArray]  # NaN: unanswered or not applicable
-    applicable: Mapping[str, BoolArray]
     dimensions: Mapping[Dimension, FloatArray]  # NaN: insufficient data
     coverage: Mapping[Dimension, FloatArray]
     overall: FloatArray
@@ -157,7 +156,7 @@ def score_columns(questionnaire: Questionnaire, columns: Mapping[str, FloatArray
         coverage[dimension] = cover
         dimensions[dimension] = np.where(cover >= MIN_COVERAGE - 1e-9, mean, np.nan)
     overall = np.mean(np.vstack([dimensions[d] for d in Dimension]), axis=0)
-    return ScoreTable(item_scores, masks, dimensions, coverage, overall)
+    return ScoreTable(item_scores, dimensions, coverage, overall)
 
 
 # -- one municipality -------------------------------------------------------------------
