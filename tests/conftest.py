@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import MINI, MINI_ANSWERS
+from kuntaprofiili.core.answers import AnswerValue
 from kuntaprofiili.core.model import Questionnaire
 from kuntaprofiili.files.questionnaire_file import load_questionnaire
 
@@ -30,7 +31,7 @@ def mini() -> Questionnaire:
 
 
 @pytest.fixture
-def mini_answers() -> dict[str, object]:
+def mini_answers() -> dict[str, AnswerValue]:
     """A full set of valid answers to the mini questionnaire."""
     return dict(MINI_ANSWERS)
 

@@ -6,15 +6,16 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import pexpect
+
+from kuntaprofiili.core.answers import AnswerValue
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.yaml"
 
 # A full set of valid answers to tests/fixtures/mini.yaml.
-MINI_ANSWERS: dict[str, Any] = {
+MINI_ANSWERS: dict[str, AnswerValue] = {
     "population": 12000,
     "climate_plan": "yes",
     "plan_monitored": "4",
@@ -28,7 +29,7 @@ MINI_ANSWERS: dict[str, Any] = {
 }
 
 
-def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn:
+def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn[str]:
     """``python -m kuntaprofiili ARGS`` in a pseudo-terminal, 100 columns, no colour.
 
     Drafts go to ``home``; everything the program prints is kept in ``child.logfile_read``.

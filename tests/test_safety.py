@@ -17,7 +17,7 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from kuntaprofiili.cli import app
-from kuntaprofiili.core.answers import AnswerSet
+from kuntaprofiili.core.answers import AnswerSet, AnswerValue
 from kuntaprofiili.errors import ExitCode, InputFileError, OutputFileError
 from kuntaprofiili.files.drafts import DRAFT_SUFFIX, write_answers
 from kuntaprofiili.files.export import format_cell, neutralise
@@ -43,7 +43,7 @@ def assert_clean(result: Result, code: int) -> None:
 
 
 @pytest.fixture
-def answers_file(tmp_path: Path, mini_answers: dict[str, object]) -> Callable[..., Path]:
+def answers_file(tmp_path: Path, mini_answers: dict[str, AnswerValue]) -> Callable[..., Path]:
     """Write an answers file for mini, with the municipality given."""
 
     def write(municipality: str | None = "Testilä", **changes: object) -> Path:
@@ -464,7 +464,7 @@ def test_messages_of_this_feature_exist_in_every_language() -> None:
 
 @pytest.mark.parametrize("existing", ["results.csv", "results.errors.csv"])
 def test_batch_refused_overwrite_leaves_file_byte_identical(
-    tmp_path: Path, mini_answers: dict[str, object], existing: str
+    tmp_path: Path, mini_answers: dict[str, AnswerValue], existing: str
 ) -> None:
     sheet = tmp_path / "sheet.csv"
     header = ["municipality", *mini_answers]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from kuntaprofiili.cli import app
@@ -19,7 +20,7 @@ MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 runner = CliRunner()
 
 
-def validations(sheet: openpyxl.worksheet.worksheet.Worksheet) -> dict[str, tuple[str, str | None]]:
+def validations(sheet: Worksheet) -> dict[str, tuple[str, str | None]]:
     """Column letter -> (validation type, formula1) of the sheet's data validations."""
     found = {}
     for check in sheet.data_validations.dataValidation:
