@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import sys
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from kuntaprofiili.core.answers import AnswerValue
 
@@ -27,6 +29,32 @@ MINI_ANSWERS: dict[str, AnswerValue] = {
     "digital_roadmap": "no",
     "broadband_share": 55,
 }
+
+
+# Debian packages that provide the system programs some tests drive (.ci/run installs them).
+PACKAGES = {"chromium": "chromium", "soffice": "libreoffice-calc-nogui", "tmux": "tmux"}
+REQUIRE_TOOLS = "KUNTAPROFIILI_REQUIRE_TOOLS"
+
+
+def require_program(name: str, *aliases: str) -> str:
+    """The path of system program ``name`` (or of one of its ``aliases``).
+
+    When none is installed the calling test is skipped with a reason that says what was
+    not checked and how to install it; under KUNTAPROFIILI_REQUIRE_TOOLS=1 (set by CI) it
+    fails instead, so a missing program can never pass as a green run.
+    """
+    for candidate in (name, *aliases):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    package = PACKAGES.get(name, name)
+    reason = (
+        f"{name} is not installed, so the tests that drive it did NOT run. Install it with "
+        f"`apt-get update && apt-get install -y {package}` (as .ci/run does)."
+    )
+    if os.environ.get(REQUIRE_TOOLS) == "1":
+        pytest.fail(f"{reason} {REQUIRE_TOOLS}=1 makes a missing program a failure.")
+    pytest.skip(f"NOT CHECKED: {reason}")
 
 
 def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn[str]:
