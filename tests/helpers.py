@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -57,10 +58,18 @@ def require_program(name: str, *aliases: str) -> str:
     pytest.skip(f"NOT CHECKED: {reason}")
 
 
+def _default_signals() -> None:
+    """In the child, before exec: Ctrl-C and hang-up act as in a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn[str]:
     """``python -m kuntaprofiili ARGS`` in a pseudo-terminal, 100 columns, no colour.
 
     Drafts go to ``home``; everything the program prints is kept in ``child.logfile_read``.
+    The child gets the default SIGINT and SIGHUP handlers whatever pytest inherited: run in
+    the background or under nohup, they are ignored, and Ctrl-C would not reach the program.
     """
     env = {
         **os.environ,
@@ -76,6 +85,7 @@ def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn[str]:
         encoding="utf-8",
         timeout=30,
         dimensions=(40, 100),
+        preexec_fn=_default_signals,
     )
     child.logfile_read = io.StringIO()
     return child
