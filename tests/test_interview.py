@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 import pytest
 from rich.console import Console
 
-from kuntaprofiili.core.answers import AnswerValue
+from kuntaprofiili.core.answers import AnswerValue, is_dont_know
 from kuntaprofiili.core.model import DONT_KNOW, Questionnaire
 from kuntaprofiili.errors import Interrupted
-from kuntaprofiili.views.interview import Interview
+from kuntaprofiili.views.interview import DONT_KNOW_KEY, Interview
 
 # Replies to mini.yaml in order, when the climate plan is "yes" (the follow-up is asked).
 FULL = ["12000", "1", "4", "7", "partly", "some", "4500", "yes", "no", "55"]
@@ -174,3 +174,7 @@ def test_stopping_carries_the_answers_so_far(mini: Questionnaire, error: type) -
     with pytest.raises(Interrupted) as stopped:
         session.run()
     assert stopped.value.answers == {k: FULL_ANSWERS[k] for k in list(FULL_ANSWERS)[:3]}
+
+
+def test_the_advertised_keys_are_what_the_answers_read() -> None:
+    assert is_dont_know(DONT_KNOW_KEY)
