@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import MINI_ANSWERS
+from helpers import MINI, MINI_ANSWERS
+from kuntaprofiili.core.answers import AnswerValue
 from kuntaprofiili.core.model import Questionnaire
 from kuntaprofiili.files.questionnaire_file import load_questionnaire
-
-FIXTURES = Path(__file__).parent / "fixtures"
-MINI = FIXTURES / "mini.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +31,7 @@ def mini() -> Questionnaire:
 
 
 @pytest.fixture
-def mini_answers() -> dict[str, object]:
+def mini_answers() -> dict[str, AnswerValue]:
     """A full set of valid answers to the mini questionnaire."""
     return dict(MINI_ANSWERS)
 

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from kuntaprofiili.cli import app
 from kuntaprofiili.core.advice import suggest_measures
-from kuntaprofiili.core.answers import coerce_answer
+from kuntaprofiili.core.answers import AnswerValue, coerce_answer
 from kuntaprofiili.core.classify import classify
 from kuntaprofiili.core.model import Item, Questionnaire
 from kuntaprofiili.core.municipality import find_municipality
@@ -50,9 +50,9 @@ def make_sheet(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Sheet:
     return Sheet(tuple(header), frame, "<test>")
 
 
-def expected_row(items: Sequence[Item], cells: Sequence[str]) -> dict[str, object] | None:
+def expected_row(items: Sequence[Item], cells: Sequence[str]) -> dict[str, AnswerValue] | None:
     """What assess --answers would read from the row; None if a cell is invalid."""
-    answers: dict[str, object] = {}
+    answers: dict[str, AnswerValue] = {}
     for item, cell in zip(items, cells, strict=True):
         if not cell.strip():
             continue  # an empty cell is an answer not given
@@ -81,7 +81,7 @@ def assert_same_as_single(
         if answers is None:
             continue
         k = scored.index(number)
-        single = score(q, answers)  # type: ignore[arg-type]
+        single = score(q, answers)
         assert row_scores(q, outcome.table, k) == single
         place = find_municipality(name, PLACES)
         types = classify(profile_from_answers(answers, place)).types
@@ -393,7 +393,7 @@ def test_xlsx_template_round_trip_numbers_rows_as_excel(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(template)
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
-    rows: dict[str, dict[str, object]] = {
+    rows: dict[str, dict[str, str | float]] = {
         "Lahti": {"climate_plan": "kyllä", "co2_per_capita": 4.5},
         "Pori": {"climate_plan": "kanske"},
     }

@@ -1,15 +1,14 @@
 """The HTML report in a real browser: headless Chromium draws it and prints it on A4.
 
 Chromium comes from Debian's package (``apt-get install chromium``; .ci/run installs it).
-Without it the tests fail and say how to install it, unless KUNTAPROFIILI_SKIP_BROWSER=1
-is set, when they are skipped. The screenshot is decoded with the standard library only.
+Without it the tests are skipped with a reason that says so, and fail when
+KUNTAPROFIILI_REQUIRE_TOOLS=1 (as in CI): see ``helpers.require_program``. The screenshot
+is decoded with the standard library only.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import struct
 import subprocess
 import zlib
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import require_program
 from kuntaprofiili.core.answers import AnswerSet, AnswerValue
 from kuntaprofiili.core.assessment import build_assessment
 from kuntaprofiili.core.model import Dimension, Questionnaire
@@ -30,23 +30,9 @@ A4_POINTS = (595.28, 841.89)
 TIMEOUT = 180
 
 
-def chromium() -> str:
-    """The Chromium executable, or a skip/fail that says what to do."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("KUNTAPROFIILI_SKIP_BROWSER") == "1":
-        pytest.skip("KUNTAPROFIILI_SKIP_BROWSER=1: the HTML report is not checked in a browser")
-    pytest.fail(
-        "chromium is not installed, so the HTML report cannot be checked in a browser. "
-        "Install it with `apt-get update && apt-get install -y chromium` (as .ci/run does), "
-        "or set KUNTAPROFIILI_SKIP_BROWSER=1 to skip these tests."
-    )
-
-
 def run_chromium(tmp_path: Path, page: Path, *args: str) -> None:
     command = [
-        chromium(),
+        require_program("chromium", "chromium-browser"),
         "--headless",
         "--no-sandbox",
         "--disable-gpu",

@@ -12,6 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from kuntaprofiili.cli import app
+from kuntaprofiili.core.answers import AnswerValue
 from kuntaprofiili.errors import ExitCode
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -24,7 +25,7 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
-def answers_file(tmp_path: Path, mini_answers: dict[str, object]) -> Path:
+def answers_file(tmp_path: Path, mini_answers: dict[str, AnswerValue]) -> Path:
     path = tmp_path / "answers.yaml"
     data = {
         "municipality": "Testilä",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kuntaprofiili.core.answers import AnswerValue
+from kuntaprofiili.core.answers import AnswerValue, applicable_ids
 from kuntaprofiili.core.model import Dimension, Item, Questionnaire
 from kuntaprofiili.core.scoring import score
 from kuntaprofiili.files.questionnaire_file import load_questionnaire
@@ -191,9 +191,8 @@ def test_practice_questions_allow_dont_know(questionnaire: Questionnaire) -> Non
 
 def test_all_best_answers_score_100(questionnaire: Questionnaire) -> None:
     answers = _answers(questionnaire, best=True)
-    for item in questionnaire.scored_items():
-        if item.when is not None:
-            assert item.when.holds(answers[item.when.item]), item.id
+    asked = applicable_ids(questionnaire, answers)
+    assert {item.id for item in questionnaire.scored_items()} <= asked
     result = score(questionnaire, answers)
     for dimension in Dimension:
         assert result.dimension(dimension).score == pytest.approx(100.0), dimension

@@ -42,7 +42,7 @@ BAD: list[tuple[dict[str, Any], str]] = [
             "transformation": "reduction_percent",
             "base_year": 2020,
             "year": 2019,
-        },  # noqa: E501
+        },
         "q_fetch_base_year",
     ),
     ({"provider": "tilastokeskus"}, "enum"),

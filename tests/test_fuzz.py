@@ -315,14 +315,6 @@ def test_answers_files_with_mutated_bytes(workdir: Path, data: bytes) -> None:
 # -- batch: CSV and XLSX sheets -------------------------------------------------------
 
 
-def _batch_available() -> bool:
-    return any(command.name == "batch" for command in app.registered_commands)
-
-
-requires_batch = pytest.mark.skipif(
-    not _batch_available(),
-    reason="batch command not available: kuntaprofiili.cli has no 'batch' command yet",
-)
 HEADERS = ["municipality", "kunta", "year", "vuosi", *ITEM_IDS, "", "extra", "population"]
 sheet_cells = st.one_of(
     answer_cells.map(lambda v: "" if v is None else str(v)),
@@ -384,7 +376,6 @@ def check_batch(source: Path, suffix: str = ".csv", *options: str) -> None:
         assert not out.exists(), "a batch that failed writes no result"
 
 
-@requires_batch
 @FUZZ
 @given(
     table=sheets(),
@@ -420,7 +411,6 @@ VALID_SHEET = [
 ]
 
 
-@requires_batch
 @FUZZ
 @given(data=mutated_bytes(csv_bytes(VALID_SHEET, ";", "utf-8-sig")))
 def test_batch_csv_with_mutated_bytes(workdir: Path, data: bytes) -> None:
@@ -447,7 +437,6 @@ def xlsx_tables(draw: st.DrawFn) -> list[list[Any]]:
     return [header, *rows]
 
 
-@requires_batch
 @FUZZ
 @given(table=xlsx_tables())
 def test_batch_random_xlsx(workdir: Path, table: list[list[Any]]) -> None:
@@ -456,7 +445,6 @@ def test_batch_random_xlsx(workdir: Path, table: list[list[Any]]) -> None:
     check_batch(path)
 
 
-@requires_batch
 @FUZZ
 @given(data=mutated_bytes(xlsx_bytes(VALID_SHEET)) | st.binary(max_size=200))
 @example(data=zeroed_member(xlsx_bytes(VALID_SHEET), "docProps/core.xml"))  # a zlib.error escaped

@@ -263,6 +263,7 @@ def test_appendix_lists_bounds_weights_and_sources(
         assert f'<td class="num">{item.weight:g}</td>' in row
         ind = item.indicator
         if ind is not None:
+            assert ind.lower_bound is not None and ind.optimum is not None  # a scored item
             low, best = format_number(ind.lower_bound, "en"), format_number(ind.optimum, "en")
             assert f"{low} → 0, {best} → 100" in row
             assert str(ind.source) in row

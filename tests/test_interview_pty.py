@@ -18,11 +18,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini.yaml"
 
 
-def _spawn(args: list[str], home: Path) -> pexpect.spawn:
+def _spawn(args: list[str], home: Path) -> pexpect.spawn[str]:
     return spawn_cli(home, *args)
 
 
-def _answer(child: pexpect.spawn, question: str, reply: str) -> None:
+def _answer(child: pexpect.spawn[str], question: str, reply: str) -> None:
     child.expect_exact(question)
     child.expect_exact("> ")
     child.sendline(reply)

@@ -39,24 +39,24 @@ EXPECTED = MINI_ANSWERS
 FIRST = dict(list(EXPECTED.items())[:4])
 
 
-def spawn(home: Path, *args: str | Path) -> pexpect.spawn:
+def spawn(home: Path, *args: str | Path) -> pexpect.spawn[str]:
     """``python -m kuntaprofiili ARGS`` in a pseudo-terminal, its output logged for ``output``."""
     return spawn_cli(home, *args)
 
 
-def output(child: pexpect.spawn) -> str:
+def output(child: pexpect.spawn[str]) -> str:
     """All the output of ``child`` so far."""
     log = child.logfile_read
     assert isinstance(log, io.StringIO)
     return log.getvalue()
 
 
-def transcript(child: pexpect.spawn) -> str:
+def transcript(child: pexpect.spawn[str]) -> str:
     """All the output so far, with the terminal's line wrapping removed."""
     return "".join(output(child).split())
 
 
-def answer(child: pexpect.spawn, first: int, last: int) -> None:
+def answer(child: pexpect.spawn[str], first: int, last: int) -> None:
     """Answer questions ``first``..``last - 1`` of SESSION, checking each is the one asked."""
     for question, keys in SESSION[first:last]:
         child.expect_exact(question)
@@ -64,7 +64,7 @@ def answer(child: pexpect.spawn, first: int, last: int) -> None:
         child.sendline(keys)
 
 
-def wait_for_question(child: pexpect.spawn, number: int) -> None:
+def wait_for_question(child: pexpect.spawn[str], number: int) -> None:
     """Wait until question ``number`` (0-based) is on screen and waiting for input.
 
     By then the draft with every earlier answer is on disk: it is written before the
@@ -74,7 +74,7 @@ def wait_for_question(child: pexpect.spawn, number: int) -> None:
     child.expect_exact("> ")
 
 
-def finish(child: pexpect.spawn) -> None:
+def finish(child: pexpect.spawn[str]) -> None:
     """Accept the review, let the report print, and expect a clean exit."""
     child.expect_exact("score:")
     child.sendline("")
@@ -84,14 +84,14 @@ def finish(child: pexpect.spawn) -> None:
     assert child.exitstatus == 0, output(child)
 
 
-def ended(child: pexpect.spawn) -> pexpect.spawn:
+def ended(child: pexpect.spawn[str]) -> pexpect.spawn[str]:
     child.expect(pexpect.EOF)
     child.close()
     assert "Traceback" not in output(child)
     return child
 
 
-def assess(home: Path, *extra: str | Path) -> pexpect.spawn:
+def assess(home: Path, *extra: str | Path) -> pexpect.spawn[str]:
     return spawn(home, "assess", "-q", MINI, "-m", "Testila", "--lang", "en", *extra)
 
 
@@ -100,7 +100,7 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
-def resume_and_check_start(child: pexpect.spawn, number: int) -> None:
+def resume_and_check_start(child: pexpect.spawn[str], number: int) -> None:
     """Accept the offer to resume; the first question shown is the first unanswered one."""
     child.expect_exact("Continue from it? [Y/n]")
     child.sendline("y")

@@ -7,7 +7,7 @@ import io
 import pytest
 from rich.console import Console
 
-from kuntaprofiili.core.answers import AnswerSet
+from kuntaprofiili.core.answers import AnswerSet, AnswerValue
 from kuntaprofiili.core.assessment import build_assessment
 from kuntaprofiili.core.model import DONT_KNOW, Questionnaire
 from kuntaprofiili.core.municipality import find_municipality, profile_answers
@@ -32,7 +32,7 @@ def default_q() -> Questionnaire:
 def _espoo_answers(q: Questionnaire) -> AnswerSet:
     espoo = find_municipality("Espoo", load_municipalities())
     assert espoo is not None
-    answers: dict[str, object] = dict(profile_answers(espoo))
+    answers: dict[str, AnswerValue] = dict(profile_answers(espoo))
     for item in q.scored_items():
         if item.indicator is not None:
             low, best = item.indicator.lower_bound or 0, item.indicator.optimum or 0
@@ -41,7 +41,7 @@ def _espoo_answers(q: Questionnaire) -> AnswerSet:
             answers[item.id] = item.choices[len(item.choices) // 2].code
     answers["digital_roadmap"] = "no"
     answers["open_data"] = DONT_KNOW
-    return AnswerSet(q.id, q.version, answers, "Espoo")  # type: ignore[arg-type]
+    return AnswerSet(q.id, q.version, answers, "Espoo")
 
 
 @pytest.mark.parametrize(

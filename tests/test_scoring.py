@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kuntaprofiili.core.answers import AnswerValue
 from kuntaprofiili.core.model import DONT_KNOW, Dimension, Questionnaire
 from kuntaprofiili.core.scoring import (
     Band,
@@ -40,7 +41,7 @@ def test_higher_is_better_indicator(mini: Questionnaire, value: float, expected:
     assert normalise(item, np.array([float(value)]))[0] == pytest.approx(expected)
 
 
-def test_worked_example(mini: Questionnaire, mini_answers: dict[str, object]) -> None:
+def test_worked_example(mini: Questionnaire, mini_answers: dict[str, AnswerValue]) -> None:
     result = score(mini, mini_answers)
     # ecological: climate plan yes 100 (w1), monitored "4" 75 (w2), CO2 7 t -> 50 (w1)
     assert result.dimension(Dimension.ECOLOGICAL).score == pytest.approx((100 + 2 * 75 + 50) / 4)
@@ -56,7 +57,7 @@ def test_worked_example(mini: Questionnaire, mini_answers: dict[str, object]) ->
 
 
 def test_dont_know_lowers_coverage_not_the_score(
-    mini: Questionnaire, mini_answers: dict[str, object]
+    mini: Questionnaire, mini_answers: dict[str, AnswerValue]
 ) -> None:
     answers = {**mini_answers, "budget_balanced": DONT_KNOW}
     result = score(mini, answers)
@@ -68,7 +69,7 @@ def test_dont_know_lowers_coverage_not_the_score(
 
 
 def test_coverage_at_two_thirds_still_scores(
-    mini: Questionnaire, mini_answers: dict[str, object]
+    mini: Questionnaire, mini_answers: dict[str, AnswerValue]
 ) -> None:
     # ecological weights 1 + 2 + 1: leaving CO2 (weight 1) unanswered keeps 3/4 coverage
     answers = {k: v for k, v in mini_answers.items() if k != "co2_per_capita"}
@@ -78,7 +79,7 @@ def test_coverage_at_two_thirds_still_scores(
 
 
 def test_skipped_follow_up_is_not_applicable(
-    mini: Questionnaire, mini_answers: dict[str, object]
+    mini: Questionnaire, mini_answers: dict[str, AnswerValue]
 ) -> None:
     # With no climate plan the follow-up is never asked: it neither counts as 0 nor lowers coverage.
     answers = {**mini_answers, "climate_plan": "no", "plan_monitored": "5"}
@@ -88,7 +89,7 @@ def test_skipped_follow_up_is_not_applicable(
 
 
 def test_dont_know_switches_follow_up_off(
-    mini: Questionnaire, mini_answers: dict[str, object]
+    mini: Questionnaire, mini_answers: dict[str, AnswerValue]
 ) -> None:
     answers = {**mini_answers, "climate_plan": DONT_KNOW}
     eco = score(mini, answers).dimension(Dimension.ECOLOGICAL)
@@ -113,11 +114,13 @@ def test_bands_follow_teaviisari_limits(value: float | None, band: Band | None) 
     assert band_of(value) == band
 
 
-def _answer_strategy(mini: Questionnaire) -> st.SearchStrategy[dict[str, object]]:
-    fields: dict[str, st.SearchStrategy[object]] = {}
+def _answer_strategy(mini: Questionnaire) -> st.SearchStrategy[dict[str, AnswerValue]]:
+    fields: dict[str, st.SearchStrategy[AnswerValue]] = {}
     for item in mini.items:
         if item.indicator is not None:
-            value: st.SearchStrategy[object] = st.floats(item.indicator.min, item.indicator.max)
+            value: st.SearchStrategy[AnswerValue] = st.floats(
+                item.indicator.min, item.indicator.max
+            )
         else:
             value = st.sampled_from([c.code for c in item.choices])
         fields[item.id] = st.one_of(st.just(DONT_KNOW), value)

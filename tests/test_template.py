@@ -6,11 +6,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from kuntaprofiili.cli import app
-from kuntaprofiili.core.answers import coerce_answer, fold
+from kuntaprofiili.core.answers import coerce_answer
 from kuntaprofiili.core.model import DONT_KNOW, Questionnaire
+from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import ExitCode
 from kuntaprofiili.i18n import LANGS, message
 from kuntaprofiili.sheets.template import build_template, is_description_row
@@ -19,7 +21,7 @@ MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 runner = CliRunner()
 
 
-def validations(sheet: openpyxl.worksheet.worksheet.Worksheet) -> dict[str, tuple[str, str | None]]:
+def validations(sheet: Worksheet) -> dict[str, tuple[str, str | None]]:
     """Column letter -> (validation type, formula1) of the sheet's data validations."""
     found = {}
     for check in sheet.data_validations.dataValidation:

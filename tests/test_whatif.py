@@ -11,7 +11,7 @@ from kuntaprofiili.core.answers import AnswerValue
 from kuntaprofiili.core.content import Measure
 from kuntaprofiili.core.model import Dimension, Questionnaire
 from kuntaprofiili.core.scoring import Band, band_of, score
-from kuntaprofiili.core.whatif import Outcome, change_map, find_lift, next_limit, readable
+from kuntaprofiili.core.whatif import Change, Outcome, change_map, find_lift, next_limit, readable
 from kuntaprofiili.i18n import message
 from kuntaprofiili.views.whatif_view import lift_block
 
@@ -59,9 +59,9 @@ MEASURES = (
 
 
 def rescored(
-    mini: Questionnaire, answers: dict[str, AnswerValue], lift_changes: Sequence[object]
+    mini: Questionnaire, answers: dict[str, AnswerValue], lift_changes: Sequence[Change]
 ) -> float:
-    after = score(mini, change_map(answers, lift_changes))  # type: ignore[arg-type]
+    after = score(mini, change_map(answers, lift_changes))
     value = after.dimension(Dimension.TECHNOLOGICAL).score
     assert value is not None
     return value

@@ -68,7 +68,7 @@ class OutputFileError(KuntaprofiiliError):
     """A file cannot be written, or would overwrite an existing one."""
 
 
-class Interrupted(KuntaprofiiliError):  # noqa: N818 - it is an event, not a bug
+class Interrupted(KuntaprofiiliError):  # an event, not a bug: no 'Error' suffix
     """The user stopped the questionnaire; carries the answers given so far."""
 
     exit_code = ExitCode.INTERRUPTED

@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import ExitCode, KuntaprofiiliError, OutputFileError
 from kuntaprofiili.i18n import Lang, default_lang, help_message, message
 
@@ -76,12 +77,13 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-YES_WORDS = frozenset({"y", "yes", "k", "kyllä", "kylla", "j", "ja"})
+YES_WORDS = frozenset({"y", "yes", "k", "kylla", "j", "ja"})  # folded: "Kyllä" is "kylla"
 
 
-def ask_yes(console: Console, question: str) -> bool:
-    """Ask a yes/no question in the terminal; anything but a yes is a no."""
-    return console.input(Text(question + " ")).strip().lower() in YES_WORDS
+def ask_yes(console: Console, question: str, default: bool = False) -> bool:
+    """Ask a yes/no question in the terminal; an empty reply is ``default``, others a no."""
+    reply = fold(console.input(Text(question + " ")))
+    return default if reply == "" else reply in YES_WORDS
 
 
 def allow_overwrite(paths: Iterable[Path | None], force: bool, console: Console, lang: str) -> bool:

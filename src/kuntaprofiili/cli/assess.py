@@ -17,6 +17,7 @@ from kuntaprofiili.cli._common import (
     QuestionnaireOption,
     _,
     allow_overwrite,
+    ask_yes,
     consoles,
     handle_errors,
     stdin_is_terminal,
@@ -254,8 +255,7 @@ def _earlier_answers(
     if explicit:
         return earlier
     question = message("assess.resume_prompt", lang, draft=str(draft), n=len(earlier.answers))
-    reply = io.out.input(Text(question + " ")) if stdin_is_terminal() else "y"
-    if reply.strip().lower() in ("", "y", "k", "j", "yes", "kyllä", "ja"):
+    if not stdin_is_terminal() or ask_yes(io.out, question, default=True):
         return earlier
     return None
 

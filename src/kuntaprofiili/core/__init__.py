@@ -1,1 +1,1 @@
-"""Compute only: the questionnaire model, answers, scoring, types, advice; no I/O, no terminal."""
+"""Compute only: model, answers, scoring, types, advice, whatif, compare; no files, no terminal."""

@@ -8,8 +8,7 @@ answers file and the batch sheet all accept the same things.
 from __future__ import annotations
 
 import math
-import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,13 +16,14 @@ from typing import Any
 from kuntaprofiili.core.evidence import Evidence, evidence_mapping, parse_evidence
 from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire, yaml_code
 from kuntaprofiili.core.numbers import format_number, parse_number, plain_number
+from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import AnswerError
 from kuntaprofiili.i18n import LANGS, Lines, Term, message
 
 AnswerValue = float | str
 Answers = Mapping[str, AnswerValue]
 
-# What people write for "don't know" in the three languages, folded (see fold()).
+# What people write for "don't know" in the three languages, folded (see text.fold).
 DONT_KNOW_WORDS = frozenset(
     {
         "dont_know",
@@ -37,12 +37,6 @@ DONT_KNOW_WORDS = frozenset(
         "-",
     }
 )
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents so that 'Kyllä', 'kylla' and 'KYLLÄ' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
 def is_dont_know(value: object) -> bool:
@@ -204,25 +198,26 @@ def _coerce_all(
 
 
 def applicable_ids(questionnaire: Questionnaire, answers: Answers) -> frozenset[str]:
-    """Ids of the items that are asked given ``answers``.
+    """Ids of the items asked given one municipality's ``answers``.
 
-    An item whose ``when`` refers to an item that is itself not asked is not asked either,
-    so a stale answer left behind by going back never switches a follow-up on.
+    The scalar form of ``scoring.applicability``, kept so that the interview starts
+    without numpy; both apply ``Condition.codes_met`` and ``Item.choice_index``, and
+    tests/test_applicability.py checks that they agree. An item whose ``when`` refers to
+    an item that is itself not asked is not asked either, so a stale answer left behind
+    by going back never switches a follow-up on.
     """
     asked: set[str] = set()
     for item in questionnaire.items:
         condition = item.when
-        if condition is None or (
-            condition.item in asked and condition.holds(answers.get(condition.item))
-        ):
+        if condition is None:
+            asked.add(item.id)
+            continue
+        source = questionnaire.item(condition.item)
+        index = source.choice_index(answers.get(source.id))
+        met = condition.codes_met(source)
+        if source.id in asked and index is not None and source.choices[index].code in met:
             asked.add(item.id)
     return frozenset(asked)
-
-
-def asked_items(questionnaire: Questionnaire, answers: Answers) -> Iterator[Item]:
-    """The items that apply, in order, given ``answers``."""
-    ids = applicable_ids(questionnaire, answers)
-    return (item for item in questionnaire.items if item.id in ids)
 
 
 def answer_text(item: Item, value: AnswerValue | None, lang: str) -> str:

@@ -125,11 +125,6 @@ def override(classification: Classification, primary: MunicipalityType) -> Class
     )
 
 
-def is_swedish_or_bilingual(language_status: str | None) -> bool:
-    """Whether a language status puts a municipality in the Swedish and bilingual network."""
-    return language_status is not None and language_status != "unilingual_finnish"
-
-
 def _runner_up(notes: tuple[Fact, ...], primary: MunicipalityType) -> MunicipalityType | None:
     for note in notes:
         other = note.get("primary_would_be")

@@ -88,7 +88,11 @@ class Choice(_Frozen):
 
 
 class Condition(_Frozen):
-    """Ask an item only when an earlier item's answer is one of ``in_`` (or not in ``not_in``)."""
+    """Ask an item only when an earlier item's answer is one of ``in_`` (or not in ``not_in``).
+
+    :meth:`codes_met` is the rule; ``answers.applicable_ids`` (one municipality) and
+    ``scoring.applicability`` (a table of many) both apply it.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -102,18 +106,21 @@ class Condition(_Frozen):
             raise PydanticCustomError("q_in_or_not_in", "give exactly one of 'in' or 'not_in'")
         return self
 
-    def holds(self, answer: object) -> bool:
-        """Whether the condition is met by ``answer`` (the earlier item's value)."""
-        if answer is None or answer == DONT_KNOW:
-            return False
-        value = _code_of(answer)
+    def codes_met(self, source: Item) -> frozenset[str]:
+        """The codes of ``source`` (the earlier item) under which the condition holds.
+
+        Only a known answer can meet it: "don't know", no answer and a code the item does
+        not have (an old answer re-scored by ``compare``) switch the follow-up off, for
+        ``in`` and ``not_in`` alike.
+        """
+        codes = [choice.code for choice in source.choices]
         if self.in_ is not None:
-            return value in self.in_
-        return value not in (self.not_in or ())
+            return frozenset(code for code in codes if code in self.in_)
+        return frozenset(code for code in codes if code not in (self.not_in or ()))
 
 
-def _code_of(answer: object) -> str:
-    """Answers compare as text so that a likert 4 matches ``in: ["4"]``."""
+def code_of(answer: object) -> str:
+    """Answers compare as text so that a likert 4 matches the code "4"."""
     if isinstance(answer, float) and answer.is_integer():
         return str(int(answer))
     return str(answer)
@@ -292,6 +299,14 @@ class Item(_Frozen):
     def choice(self, code: str) -> Choice | None:
         """The choice with ``code``, if there is one."""
         return next((c for c in self.choices if c.code == code), None)
+
+    def choice_index(self, answer: object) -> int | None:
+        """The position of the choice ``answer`` names; None for "don't know", no answer
+        or a code the item does not have."""
+        if answer is None or answer == DONT_KNOW:
+            return None
+        code = code_of(answer)
+        return next((k for k, c in enumerate(self.choices) if c.code == code), None)
 
 
 class Section(_Frozen):

@@ -14,11 +14,11 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kuntaprofiili.core.geography import Geography, Place, derive_geography
+from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
 
 CENTRE_ROLES = frozenset({"regional_centre", "subregion_centre", "none"})
@@ -57,16 +57,6 @@ _REQUIRED = (
     "centre_basis",
     "is_regional_centre",
 )
-
-
-def fold_name(text: str) -> str:
-    """Lower-case and strip accents: 'Mäntsälä' -> 'mantsala', 'Närpes' -> 'narpes'.
-
-    The same folding as ``answers.fold``, repeated here so that looking a municipality
-    up does not import pydantic (``kuntaprofiili municipalities`` should start fast).
-    """
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,13 +207,13 @@ code_of = _code  # the same rule for the vectorised lookup of sheets
 
 
 def _names(m: Municipality) -> tuple[str, str, str]:
-    return fold_name(m.name_fi), fold_name(m.name_sv), fold_name(m.name_en)
+    return fold(m.name_fi), fold(m.name_sv), fold(m.name_en)
 
 
 def find_municipality(query: str, municipalities: Sequence[Municipality]) -> Municipality | None:
     """The municipality whose code or fi/sv/en name is ``query`` (case and accents ignored)."""
     code = _code(query)
-    wanted = fold_name(query)
+    wanted = fold(query)
     for m in municipalities:
         if m.code == code or wanted in _names(m):
             return m
@@ -232,7 +222,7 @@ def find_municipality(query: str, municipalities: Sequence[Municipality]) -> Mun
 
 def match_municipalities(query: str, municipalities: Sequence[Municipality]) -> list[Municipality]:
     """The exact match first, then every municipality whose name contains ``query``."""
-    wanted = fold_name(query)
+    wanted = fold(query)
     exact = find_municipality(query, municipalities)
     found = [exact] if exact is not None else []
     found += [m for m in municipalities if wanted and any(wanted in n for n in _names(m))]
@@ -247,7 +237,7 @@ def closest_municipalities(
     for m in municipalities:
         for name in _names(m):
             by_name.setdefault(name, m)
-    names = difflib.get_close_matches(fold_name(query), list(by_name), n=limit * 3, cutoff=0.6)
+    names = difflib.get_close_matches(fold(query), list(by_name), n=limit * 3, cutoff=0.6)
     return list(dict.fromkeys(by_name[name] for name in names))[:limit]
 
 
@@ -259,7 +249,7 @@ def search_municipalities(
     The closest spellings make a typo like "Jyvaskyal" still find Jyväskylä, and are the
     suggestions when nothing else matches.
     """
-    if not fold_name(query):
+    if not fold(query):
         return list(municipalities)[:limit]
     found = match_municipalities(query, municipalities)
     found += closest_municipalities(query, municipalities, limit)
@@ -270,7 +260,7 @@ def select_municipalities(
     query: str | None, municipalities: Sequence[Municipality]
 ) -> list[Municipality]:
     """All municipalities, or those matching ``query``; none found is an error with suggestions."""
-    if query is None or not fold_name(query):
+    if query is None or not fold(query):
         return list(municipalities)
     found = match_municipalities(query, municipalities)
     if found:

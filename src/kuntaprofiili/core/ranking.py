@@ -75,7 +75,7 @@ def one_row(scores: Scores) -> tuple[ScoreTable, tuple[RankedItem, ...]]:
     dims = {d.dimension: d for d in scores.dimensions}
     table = ScoreTable(
         items={i: np.array([s.score]) for i, s in answered.items()},
-        applicable={i: np.ones(1, dtype=bool) for i in answered},
+        applicable={i: np.array([True]) for i in answered},
         dimensions={d: _one(dims[d].score if d in dims else None) for d in Dimension},
         coverage={d: np.array([dims[d].coverage if d in dims else 0.0]) for d in Dimension},
         overall=_one(scores.overall),

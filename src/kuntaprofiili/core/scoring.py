@@ -65,15 +65,19 @@ def bands_of(scores: FloatArray) -> npt.NDArray[np.object_]:
 
 
 def encode_value(item: Item, value: object) -> float:
-    """A canonical answer as a number: choice index for choice items, NaN when unknown."""
+    """A canonical answer as a number: choice index for choice items, NaN when unknown.
+
+    Old answers re-scored against a newer questionnaire (``compare``) may hold a code
+    the item no longer has, or a code where it now wants a number: both are unknown.
+    """
     if value is None or value == DONT_KNOW:
         return np.nan
     if item.indicator is not None:
-        return float(value)  # type: ignore[arg-type]
-    for index, choice in enumerate(item.choices):
-        if choice.code == str(value):
-            return float(index)
-    return np.nan
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return np.nan
+        return float(value)
+    index = item.choice_index(value)  # None for a code the item does not have
+    return np.nan if index is None else float(index)
 
 
 def encode_answers(questionnaire: Questionnaire, rows: Sequence[Answers]) -> dict[str, FloatArray]:
@@ -92,7 +96,7 @@ class ScoreTable:
     """Scores of many municipalities at once; every array has one element per row."""
 
     items: Mapping[str, FloatArray]  # NaN: unanswered or not applicable
-    applicable: Mapping[str, BoolArray]
+    applicable: Mapping[str, BoolArray]  # which items each row is asked (for the honest range)
     dimensions: Mapping[Dimension, FloatArray]  # NaN: insufficient data
     coverage: Mapping[Dimension, FloatArray]
     overall: FloatArray
@@ -132,7 +136,11 @@ def score_range(item: Item) -> tuple[float, float]:
 def applicability(
     questionnaire: Questionnaire, columns: Mapping[str, FloatArray], rows: int
 ) -> dict[str, BoolArray]:
-    """Which items are asked in each row, following the ``when`` chains."""
+    """Which items are asked in each row, following the ``when`` chains.
+
+    The columnar form of ``answers.applicable_ids``: the same rule
+    (``Condition.codes_met``), and an item is asked only where the item it depends on is.
+    """
     masks: dict[str, BoolArray] = {}
     for item in questionnaire.items:
         condition = item.when
@@ -140,12 +148,10 @@ def applicability(
             masks[item.id] = np.ones(rows, dtype=bool)
             continue
         source = questionnaire.item(condition.item)
-        codes = condition.in_ if condition.in_ is not None else condition.not_in or ()
-        wanted = [float(i) for i, c in enumerate(source.choices) if c.code in codes]
+        met = condition.codes_met(source)
+        wanted = [float(i) for i, c in enumerate(source.choices) if c.code in met]
         raw = columns.get(source.id, np.full(rows, np.nan))
-        hit = np.isin(raw, wanted)
-        holds = hit if condition.in_ is not None else ~hit & ~np.isnan(raw)
-        masks[item.id] = holds & masks[source.id]
+        masks[item.id] = np.isin(raw, wanted) & masks[source.id]
     return masks
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from kuntaprofiili.core.answers import AnswerSet, parse_answers
-from kuntaprofiili.core.answers import fold as fold_text
 from kuntaprofiili.core.model import Questionnaire
+from kuntaprofiili.core.text import fold
 from kuntaprofiili.files.safeio import read_yaml, write_text_atomic
 
 MAX_ANSWERS_BYTES = 1_000_000
@@ -36,7 +36,7 @@ def home() -> Path:
 
 def slug(text: str) -> str:
     """A file-name-safe form of a municipality name ('Mäntsälä' -> 'mantsala')."""
-    return re.sub(r"[^a-z0-9]+", "-", fold_text(text)).strip("-") or "kunta"
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "kunta"
 
 
 def draft_path(municipality: str | None, questionnaire_id: str, save: Path | None) -> Path:
@@ -93,7 +93,7 @@ class DraftInfo:
 def _info(path: Path) -> DraftInfo | None:
     try:
         raw: Any = read_yaml(path, max_bytes=MAX_ANSWERS_BYTES, what="draft")
-    except Exception:  # noqa: BLE001 - a broken draft is listed as such, never fatal
+    except Exception:  # a broken draft is listed as such, never fatal
         return DraftInfo(path, None, "?", 0, "?")
     if not isinstance(raw, Mapping):
         return DraftInfo(path, None, "?", 0, "?")

@@ -53,7 +53,7 @@ def read_cache(path: Path | None = None) -> dict[str, Any] | None:
         data = json.loads(read_text(path, MAX_CACHE_BYTES, "opendata_cache"))
     except (ValueError, OSError):
         return None
-    except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
+    except Exception:
         return None
     if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
         return None

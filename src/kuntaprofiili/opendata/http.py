@@ -31,7 +31,7 @@ class FetchError(KuntaprofiiliError):
     """An open-data service could not be reached or gave something unusable."""
 
 
-class NotPublished(FetchError):  # noqa: N818 - an outcome, not a bug
+class NotPublished(FetchError):
     """The service has no such file or indicator (HTTP 404)."""
 
 

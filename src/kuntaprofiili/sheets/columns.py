@@ -19,10 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kuntaprofiili.core.answers import coerce_answer, expected_text, fold
+from kuntaprofiili.core.answers import coerce_answer, expected_text
 from kuntaprofiili.core.model import Item, Questionnaire
 from kuntaprofiili.core.numbers import parse_number
 from kuntaprofiili.core.scoring import BoolArray, FloatArray, encode_value
+from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import AnswerError, InputFileError
 from kuntaprofiili.i18n import message
 from kuntaprofiili.sheets.read import Sheet

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kuntaprofiili.core.municipality import Municipality, code_of, fold_name
+from kuntaprofiili.core.municipality import Municipality, code_of
 from kuntaprofiili.core.scoring import BoolArray
+from kuntaprofiili.core.text import fold
 
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
 ObjectArray = np.ndarray[Any, np.dtype[np.object_]]
@@ -53,7 +54,7 @@ def resolve_places(texts: pd.Series, municipalities: Sequence[Municipality], lan
             index[at] = key[at] = found
             official[at] = municipalities[found].code
         elif text:
-            key[at] = len(municipalities) + unknown.setdefault(_fold_name(text), len(unknown))
+            key[at] = len(municipalities) + unknown.setdefault(fold(text), len(unknown))
     return Places(index[codes], key[codes], names[codes], official[codes])
 
 
@@ -64,7 +65,7 @@ def place_index(municipalities: Sequence[Municipality]) -> dict[str, int]:
     """
     index: dict[str, int] = {}
     for at, m in enumerate(municipalities):
-        for key in (m.code, fold_name(m.name_fi), fold_name(m.name_sv), fold_name(m.name_en)):
+        for key in (m.code, fold(m.name_fi), fold(m.name_sv), fold(m.name_en)):
             index.setdefault(key, at)
     return index
 
@@ -75,9 +76,4 @@ def find_place(index: Mapping[str, int], text: str) -> int | None:
     code = code_of(text)
     if code is not None:
         return index.get(code)
-    return index.get(_fold_name(text.strip()))
-
-
-def _fold_name(text: str) -> str:
-    """``municipalities.fold_name``, with a short cut: plain ASCII only needs lower()."""
-    return text.strip().lower() if text.isascii() else fold_name(text)
+    return index.get(fold(text))

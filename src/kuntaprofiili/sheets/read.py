@@ -31,8 +31,9 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from kuntaprofiili.core.answers import fold
+from kuntaprofiili.core.model import yaml_code
 from kuntaprofiili.core.numbers import plain_number
+from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import InputFileError
 from kuntaprofiili.files.safeio import check_size
 from kuntaprofiili.i18n import Term
@@ -400,7 +401,7 @@ def cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return str(yaml_code(value))
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, datetime):

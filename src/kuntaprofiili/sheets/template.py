@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kuntaprofiili.core.answers import fold
 from kuntaprofiili.core.model import Item, Questionnaire
 from kuntaprofiili.core.numbers import plain_number
+from kuntaprofiili.core.text import fold
 from kuntaprofiili.files.export import CSV_FORMATS, CsvDialect, neutralise, strip_controls
 from kuntaprofiili.files.safeio import ensure_writable, write_atomic
 from kuntaprofiili.i18n import LANGS, message

@@ -1,1 +1,1 @@
-"""What a person sees: the terminal report, the interview prompts and the HTML report."""
+"""What a person sees: terminal report, whatif and compare views, interview, HTML report."""

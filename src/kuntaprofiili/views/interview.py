@@ -23,7 +23,7 @@ from kuntaprofiili.i18n import message
 
 HELP_KEY = "?"
 BACK_KEY = "<"
-DONT_KNOW_KEY = "-"
+DONT_KNOW_KEY = "-"  # one of answers.DONT_KNOW_WORDS: coerce_answer reads it
 EVIDENCE_KEY = "!"
 
 ReadLine = Callable[[str], str]
@@ -100,8 +100,6 @@ class Interview:
         if raw == "":
             self.console.print(self.t("ui.empty_answer", expected=expected_text(item, self.lang)))
             return None
-        if raw == DONT_KNOW_KEY:
-            raw = DONT_KNOW
         if item.choices and raw.isdigit() and 1 <= int(raw) <= len(item.choices):
             return item.choices[int(raw) - 1].code
         try:
