@@ -21,12 +21,10 @@ from kuntaprofiili.core.numbers import format_number
 from kuntaprofiili.errors import OutputFileError
 from kuntaprofiili.files.content_file import load_content
 from kuntaprofiili.i18n import message
+from kuntaprofiili.views.charts import RADAR_CENTRE, RADAR_RADIUS, radar_points
 from kuntaprofiili.views.html_report import (
-    RADAR_CENTRE,
-    RADAR_RADIUS,
     PeerMedians,
     peer_medians,
-    radar_points,
     render_html,
     write_html_report,
 )
