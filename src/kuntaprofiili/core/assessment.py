@@ -33,6 +33,11 @@ class Assessment:
     municipality: Municipality | None = None
 
     @property
+    def in_aland(self) -> bool:
+        """Whether the municipality is in Åland, which has its own municipal legislation."""
+        return self.classification.profile.is_aland
+
+    @property
     def name(self) -> str:
         """The municipality as the user named it (or as the data names it)."""
         if self.answer_set.municipality:
@@ -61,7 +66,14 @@ def build_assessment(
     classification = classify(profile_from_answers(answer_set.answers, municipality))
     if type_override is not None:
         classification = override(classification, type_override)
-    suggestions = suggest_measures(content, scores, classification.types, SUGGESTION_COUNT)
+    suggestions = suggest_measures(
+        content,
+        questionnaire,
+        answer_set.answers,
+        classification.types,
+        SUGGESTION_COUNT,
+        classification.profile.is_aland,
+    )
     return Assessment(
         questionnaire, answer_set, scores, classification, suggestions, content, municipality
     )

@@ -27,16 +27,20 @@ from typing import TYPE_CHECKING, Any
 from kuntaprofiili.core.model import Dimension, Item, MunicipalityType, Questionnaire
 from kuntaprofiili.core.numbers import format_number, parse_number
 from kuntaprofiili.core.scoring import BAND_LIMITS, MIN_COVERAGE, ItemScore, band_of
-from kuntaprofiili.core.whatif import Lift, Outcome, lift_of
+from kuntaprofiili.core.whatif import Change, Lift, lift_of
 from kuntaprofiili.files.safeio import ensure_writable, write_text_atomic
 from kuntaprofiili.i18n import message
 from kuntaprofiili.views.charts import bar_svg, radar_svg
-from kuntaprofiili.views.whatif_view import change_text, lift_summary, measure_text
+from kuntaprofiili.views.whatif_view import (
+    change_text,
+    lift_summary,
+    measure_text,
+    second_term_summary,
+)
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from kuntaprofiili.core.advice import Suggestion
     from kuntaprofiili.core.assessment import Assessment
     from kuntaprofiili.core.content import Content
 
@@ -180,58 +184,73 @@ def items_context(assessment: Assessment, lang: str) -> Context:
     }
 
 
-def vision_context(assessment: Assessment, content: Content, lang: str) -> Context:
-    """The primary type's vision, and the bilingual one when that type applies too."""
-    types = assessment.classification.types
-    bilingual = MunicipalityType.SWEDISH_BILINGUAL in types[1:]
+def programme_context(assessment: Assessment, content: Content, lang: str) -> Context:
+    """Kuntaliitto's programme for each of the municipality's types, in full."""
+    from kuntaprofiili.views.report import aland_lines
+
+    sections = []
+    for municipality_type in assessment.classification.types:
+        tc = content.type_content(municipality_type)
+        name = message(f"type.{municipality_type}", lang)
+        sections.append(
+            {
+                "id": f"programme-{municipality_type}",
+                "heading": message("programme.heading", lang, type=name),
+                "vision": tc.vision.get(lang),
+                "lists": [
+                    (message(key, lang), [t.get(lang) for t in texts])
+                    for key, texts in (
+                        ("programme.challenges", tc.challenges),
+                        ("programme.opportunities", tc.opportunities),
+                        ("programme.municipal", tc.municipal_measures),
+                        ("programme.state", tc.state_measures),
+                    )
+                ],
+            }
+        )
     return {
-        "heading": message("report.vision", lang, type=message(f"type.{types[0]}", lang)),
-        "text": content.type_content(types[0]).vision.get(lang),
-        "bilingual_heading": message("report.vision_bilingual", lang),
-        "bilingual": content.type_content(MunicipalityType.SWEDISH_BILINGUAL).vision.get(lang)
-        if bilingual
-        else None,
+        "vision_heading": message("programme.vision", lang),
+        "types": sections,
+        "general_heading": message("programme.general", lang),
+        "general": content.general_vision.get(lang),
+        "aland_heading": message("aland.heading", lang),
+        "aland": aland_lines(assessment, content, lang),
     }
 
 
-def _reason(suggestion: Suggestion, questionnaire: Questionnaire, lang: str) -> str:
-    """The suggestion's reason, naming its item by the question rather than the id."""
-    item_id = suggestion.item_id
-    known = item_id is not None and any(i.id == item_id for i in questionnaire.items)
-    name = questionnaire.item(item_id).text.get(lang) if known and item_id else None
-    return suggestion.reason(lang, name)
-
-
-def measures_context(assessment: Assessment, content: Content, lang: str) -> Context:
-    """The suggested measures with why and why here; then what to ask of the state."""
-    q = assessment.questionnaire
-    state = content.type_content(assessment.classification.primary).state_measures
+def measures_context(assessment: Assessment, lang: str) -> Context:
+    """The suggested measures with why, the answers behind them and where they come from."""
+    a = assessment
     return {
         "heading": message("report.measures", lang),
         "entries": [
             {
                 "title": s.measure.title.get(lang),
                 "why": s.measure.why.get(lang),
-                "reason": _reason(s, q, lang),
+                "reason": s.reason(lang, lambda i: a.item_text(i, lang)),
+                "source": s.measure.source.text(lang),
             }
-            for s in assessment.suggestions
+            for s in a.suggestions
         ],
-        "state_heading": message("report.state_measures", lang),
-        "state": [m.get(lang) for m in state],
     }
 
 
 def lift_context(lift: Lift, questionnaire: Questionnaire, lang: str) -> Context:
     """What would lift the weakest dimension into the next band, and the measures."""
-    lifted = lift.outcome is Outcome.LIFTED
+
+    def changes(plan: tuple[Change, ...]) -> list[Context]:
+        return [
+            {"change": change_text(c, questionnaire, lang), "measure": measure_text(c, lang)}
+            for c in plan
+        ]
+
     return {
         "heading": message("whatif.heading", lang),
         "summary": lift_summary(lift, lang),
-        "changes": [
-            {"change": change_text(c, questionnaire, lang), "measure": measure_text(c, lang)}
-            for c in lift.changes
-        ],
-        "cost": message("whatif.cost", lang, cost=lift.cost) if lifted else None,
+        "changes": changes(lift.changes),
+        "cost": message("whatif.effort", lang, cost=lift.cost) if lift.changes else None,
+        "second": second_term_summary(lift, lang),
+        "second_changes": changes(lift.second_term),
     }
 
 
@@ -364,8 +383,8 @@ def render_html(
         scores=scores_context(a, peers, lang),
         type=type_context(a, lang),
         items=items_context(a, lang),
-        vision=vision_context(a, content, lang),
-        measures=measures_context(a, content, lang),
+        programme=programme_context(a, content, lang),
+        measures=measures_context(a, lang),
         lift=lift_context(lift, a.questionnaire, lang),
         appendix=appendix_context(a.questionnaire, lang),
     )

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.padding import Padding
 from rich.text import Text
 
 from kuntaprofiili.core.answers import answer_text
 from kuntaprofiili.core.assessment import Assessment
 from kuntaprofiili.core.content import Content
 from kuntaprofiili.core.model import Questionnaire
-from kuntaprofiili.core.numbers import format_score
+from kuntaprofiili.core.numbers import format_number, format_score
 from kuntaprofiili.core.scoring import band_of
 from kuntaprofiili.core.whatif import Change, Lift, Outcome, lift_of
 from kuntaprofiili.i18n import message
@@ -36,16 +35,37 @@ def lift_summary(lift: Lift, lang: str) -> str:
         "band": band,
         "target": message(f"band.{lift.target}", lang),
     }
+    if lift.outcome is Outcome.NOTHING:
+        return message("whatif.nothing", lang, **words)
+    after = _score_words(lift.after, lang)[0]
     if lift.outcome is Outcome.OUT_OF_REACH:
-        return message("whatif.out_of_reach", lang, **words)
-    return message("whatif.intro", lang, after=_score_words(lift.after, lang)[0], **words)
+        return message("whatif.best_term", lang, after=after, **words)
+    return message("whatif.plan_term", lang, after=after, **words)
+
+
+def second_term_summary(lift: Lift, lang: str) -> str | None:
+    """What a second council term would add, when one term is not enough."""
+    if not lift.second_term:
+        return None
+    score, band = _score_words(lift.second_after, lang)
+    return message("whatif.second_term", lang, after=score, band=band)
 
 
 def change_text(change: Change, questionnaire: Questionnaire, lang: str) -> str:
     """'Question: old answer → new answer'."""
     item = questionnaire.item(change.item_id)
     before, after = answer_text(item, change.before, lang), answer_text(item, change.after, lang)
-    return message("whatif.change", lang, question=item.text.get(lang), before=before, after=after)
+    text = message("whatif.change", lang, question=item.text.get(lang), before=before, after=after)
+    ind = item.indicator
+    if ind is not None and ind.term_change is not None:
+        note = message(
+            "whatif.term_note",
+            lang,
+            change=format_number(ind.term_change, lang),
+            unit=ind.unit.get(lang),
+        )
+        text += f" ({note})"
+    return text
 
 
 def measure_text(change: Change, lang: str) -> str:
@@ -56,20 +76,61 @@ def measure_text(change: Change, lang: str) -> str:
     )
 
 
+def _changes(changes: tuple[Change, ...], questionnaire: Questionnaire, lang: str) -> list[Text]:
+    out = []
+    for number, change in enumerate(changes, start=1):
+        out.append(Text(f"{number}. {change_text(change, questionnaire, lang)}", style="bold"))
+        out.append(Text("   " + measure_text(change, lang)))
+    return out
+
+
 def lift_block(lift: Lift, questionnaire: Questionnaire, lang: str) -> RenderableType:
     """The 'what would lift the score' section of the terminal report."""
     parts: list[RenderableType] = [
         Text("\n" + message("whatif.heading", lang), style="bold underline"),
         Text(lift_summary(lift, lang)),
+        *_changes(lift.changes, questionnaire, lang),
     ]
-    for number, change in enumerate(lift.changes, start=1):
-        parts.append(Text(f"{number}. {change_text(change, questionnaire, lang)}", style="bold"))
-        parts.append(Padding(Text(measure_text(change, lang)), (0, 0, 0, 3)))
     if lift.changes:
-        parts.append(Text(message("whatif.cost", lang, cost=lift.cost), style="italic"))
+        parts.append(Text(message("whatif.effort", lang, cost=lift.cost), style="italic"))
+    second = second_term_summary(lift, lang)
+    if second is not None:
+        parts.append(Text(second))
+        parts += _changes(lift.second_term, questionnaire, lang)
     return Group(*parts)
 
 
 def whatif_block(assessment: Assessment, content: Content, lang: str) -> RenderableType:
     """The terminal report's 'what would lift the score' section for an assessment."""
     return lift_block(lift_of(assessment, content), assessment.questionnaire, lang)
+
+
+def lift_json(lift: Lift, questionnaire: Questionnaire, lang: str) -> dict[str, object]:
+    """The plan as JSON (``whatif --json``, and ``assess --json``'s ``whatif``)."""
+
+    def changes(plan: tuple[Change, ...]) -> list[dict[str, object]]:
+        return [
+            {
+                "item": c.item_id,
+                "before": c.before,
+                "after": c.after,
+                "steps": c.steps,
+                "effort": c.cost,
+                "measure": c.measure.id,
+                "text": change_text(c, questionnaire, lang),
+            }
+            for c in plan
+        ]
+
+    return {
+        "outcome": str(lift.outcome),
+        "dimension": str(lift.dimension) if lift.dimension else None,
+        "before": None if lift.before is None else round(lift.before, 1),
+        "after": None if lift.after is None else round(lift.after, 1),
+        "target": str(lift.target) if lift.target else None,
+        "summary": lift_summary(lift, lang),
+        "changes": changes(lift.changes),
+        "effort": lift.cost,
+        "second_term": changes(lift.second_term),
+        "second_term_after": None if lift.second_after is None else round(lift.second_after, 1),
+    }
