@@ -138,6 +138,7 @@ measures:
     items: [climate_plan]
     types: {types}
     effort: small
+    source: {{programme: all}}
 """
 
 

@@ -205,7 +205,9 @@ def test_valid_in_each_language_with_its_own_headings(
     assert message("report.title", lang, name="Testilä") in html
     assert (
         message(
-            "report.vision", lang, type=message(f"type.{assessment.classification.primary}", lang)
+            "programme.heading",
+            lang,
+            type=message(f"type.{assessment.classification.primary}", lang),
         )
         in html
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from kuntaprofiili.core.assessment import Assessment
 from kuntaprofiili.core.content import TypeContent
+from kuntaprofiili.core.whatif import lift_of, plan_json
 
 
 def _round(value: float | None) -> float | None:
@@ -109,6 +110,7 @@ def result_json(assessment: Assessment, lang: str = "en") -> dict[str, Any]:
             for t in a.classification.types
         },
         "aland": a.in_aland,
+        "whatif": plan_json(lift_of(a, a.content)),
         "state_measures": [m.get(lang) for m in primary.state_measures],
         "language": lang,
         "answers": dict(a.answer_set.answers),

@@ -386,6 +386,8 @@ class _Search:
             for index, (changes, result) in enumerate(zip(sets, results, strict=True))
             if not np.isnan(result)
         ]
+        if not ranked:
+            return (), self.score(())
         best = min(ranked)
         return sets[best[3]], -best[0]
 
@@ -442,3 +444,35 @@ def readable(item: Item, value: float) -> float:
 def change_map(answers: Answers, changes: Sequence[Change]) -> Mapping[str, AnswerValue]:
     """``answers`` with ``changes`` applied (to re-score and show the result)."""
     return {**answers, **{c.item_id: c.after for c in changes}}
+
+
+def plan_json(lift: Lift) -> dict[str, object]:
+    """The plan with stable keys, for the JSON exports."""
+
+    def changes(plan: tuple[Change, ...]) -> list[dict[str, object]]:
+        return [
+            {
+                "item": c.item_id,
+                "before": c.before,
+                "after": c.after,
+                "steps": c.steps,
+                "effort": c.cost,
+                "measure": c.measure.id,
+            }
+            for c in plan
+        ]
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 1)
+
+    return {
+        "outcome": str(lift.outcome),
+        "dimension": str(lift.dimension) if lift.dimension else None,
+        "before": rounded(lift.before),
+        "after": rounded(lift.after),
+        "target": str(lift.target) if lift.target else None,
+        "changes": changes(lift.changes),
+        "effort": lift.cost,
+        "second_term": changes(lift.second_term),
+        "second_term_after": rounded(lift.second_after),
+    }

@@ -11,7 +11,7 @@ from kuntaprofiili.core.content import Content
 from kuntaprofiili.core.model import Questionnaire
 from kuntaprofiili.core.numbers import format_number, format_score
 from kuntaprofiili.core.scoring import band_of
-from kuntaprofiili.core.whatif import Change, Lift, Outcome, lift_of
+from kuntaprofiili.core.whatif import Change, Lift, Outcome, lift_of, plan_json
 from kuntaprofiili.i18n import message
 from kuntaprofiili.views.labels import band_label
 
@@ -106,31 +106,10 @@ def whatif_block(assessment: Assessment, content: Content, lang: str) -> Rendera
 
 
 def lift_json(lift: Lift, questionnaire: Questionnaire, lang: str) -> dict[str, object]:
-    """The plan as JSON (``whatif --json``, and ``assess --json``'s ``whatif``)."""
-
-    def changes(plan: tuple[Change, ...]) -> list[dict[str, object]]:
-        return [
-            {
-                "item": c.item_id,
-                "before": c.before,
-                "after": c.after,
-                "steps": c.steps,
-                "effort": c.cost,
-                "measure": c.measure.id,
-                "text": change_text(c, questionnaire, lang),
-            }
-            for c in plan
-        ]
-
-    return {
-        "outcome": str(lift.outcome),
-        "dimension": str(lift.dimension) if lift.dimension else None,
-        "before": None if lift.before is None else round(lift.before, 1),
-        "after": None if lift.after is None else round(lift.after, 1),
-        "target": str(lift.target) if lift.target else None,
-        "summary": lift_summary(lift, lang),
-        "changes": changes(lift.changes),
-        "effort": lift.cost,
-        "second_term": changes(lift.second_term),
-        "second_term_after": None if lift.second_after is None else round(lift.second_after, 1),
-    }
+    """The plan as JSON with its sentences (``whatif --json``)."""
+    data = plan_json(lift)
+    data["summary"] = lift_summary(lift, lang)
+    for key, plan in (("changes", lift.changes), ("second_term", lift.second_term)):
+        for record, change in zip(data[key], plan, strict=True):  # type: ignore[call-overload]
+            record["text"] = change_text(change, questionnaire, lang)
+    return data
