@@ -214,7 +214,11 @@ def test_reason_names_every_answer_behind_it_in_every_language() -> None:
     first = suggest_measures(CONTENT, Q, answers, (SMALL,), 5)[0]
     assert len(first.triggered_by) >= 2
     for lang in LANGS:
-        text = first.reason(lang, lambda i, lang=lang: Q.item(i).text.get(lang))
+
+        def name_of(item_id: str, lang: str = lang) -> str | None:
+            return Q.item(item_id).text.get(lang)
+
+        text = first.reason(lang, name_of)
         for item_id, _ in first.triggered_by:
             assert Q.item(item_id).text.get(lang) in text
 

@@ -125,7 +125,8 @@ def test_readme_example_whatif_gives_a_plan(tmp_path: Path) -> None:
 
 def test_whatif_stays_within_a_council_term() -> None:
     """Espoo's loan stock of 12 345 €/resident cannot fall to a few thousand in one term."""
-    from kuntaprofiili.cli.report import load_questionnaire as load, read_input, rebuild
+    from kuntaprofiili.cli.report import load_questionnaire as load
+    from kuntaprofiili.cli.report import read_input, rebuild
     from kuntaprofiili.core.whatif import lift_of
 
     for case in sorted(CASES.glob("*.yaml")) + [FORSSA]:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kuntaprofiili.core.answers import AnswerValue
-from kuntaprofiili.core.content import Content
+from kuntaprofiili.core.content import Content, Measure
 from kuntaprofiili.core.model import DONT_KNOW, Dimension, Item, MunicipalityType, Questionnaire
 from kuntaprofiili.core.ranking import questionnaire_items, rank_measures
 from kuntaprofiili.core.scoring import ScoreTable, encode_answers, score_columns
@@ -39,8 +39,12 @@ def _answer(item: Item) -> st.SearchStrategy[AnswerValue | None]:
     return st.none() | st.just(DONT_KNOW) | st.sampled_from([c.code for c in item.choices])
 
 
+Case = tuple[Questionnaire, list[dict[str, AnswerValue]], list[Measure]]
+Group = tuple[tuple[MunicipalityType, ...], bool]
+
+
 @st.composite
-def _case(draw: st.DrawFn, rows: int) -> tuple[Questionnaire, list[dict[str, AnswerValue]], list]:
+def _case(draw: st.DrawFn, rows: int) -> Case:
     questionnaire = QUESTIONNAIRES[draw(st.sampled_from(sorted(QUESTIONNAIRES)))]
     answer_rows = []
     for _ in range(rows):
@@ -66,7 +70,13 @@ def _types() -> st.SearchStrategy[tuple[tuple[MunicipalityType, ...], bool]]:
 
 
 def _oracle_row(
-    table: ScoreTable, row: int, questionnaire: Questionnaire, measures: list, types, count, aland
+    table: ScoreTable,
+    row: int,
+    questionnaire: Questionnaire,
+    measures: list[Measure],
+    types: tuple[MunicipalityType, ...],
+    count: int,
+    aland: bool,
 ) -> list[str]:
     items = questionnaire_items(questionnaire)
     scores = {
@@ -81,7 +91,7 @@ def _oracle_row(
     return oracle_rank(measures, items, scores, asked, dims, types, count, aland)
 
 
-def _check(case, groups, count: int) -> None:
+def _check(case: Case, groups: list[Group], count: int) -> None:
     questionnaire, rows, measures = case
     table = score_columns(questionnaire, encode_answers(questionnaire, rows))
     group = np.arange(len(rows), dtype=np.intp) % len(groups)
@@ -101,13 +111,13 @@ def _check(case, groups, count: int) -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_case(1), _types(), st.integers(0, 7))
-def test_one_row_ranks_as_the_oracle(case, types, count: int) -> None:
+def test_one_row_ranks_as_the_oracle(case: Case, types: Group, count: int) -> None:
     _check(case, [types], count)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_case(12), st.lists(_types(), min_size=1, max_size=4), st.integers(1, 6))
-def test_many_rows_rank_as_the_oracle(case, groups, count: int) -> None:
+def test_many_rows_rank_as_the_oracle(case: Case, groups: list[Group], count: int) -> None:
     _check(case, groups, count)
 
 
