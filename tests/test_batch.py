@@ -88,7 +88,7 @@ def assert_same_as_single(
         types = classification.types
         assert outcome.types[k] == types
         if context.content is not None:
-            aland = classification.profile.is_aland
+            aland = classification.profile is not None and classification.profile.is_aland
             wanted = suggest_measures(context.content, q, answers, types, context.measures, aland)  # type: ignore[arg-type]
             assert [m[0] for m in outcome.measures[k]] == [s.measure.id for s in wanted]
             assert [list(m[4]) for m in outcome.measures[k]] == [

@@ -35,7 +35,7 @@ class Assessment:
     @property
     def in_aland(self) -> bool:
         """Whether the municipality is in Åland, which has its own municipal legislation."""
-        return self.classification.profile.is_aland
+        return in_aland(self.classification, self.municipality)
 
     @property
     def name(self) -> str:
@@ -52,6 +52,14 @@ class Assessment:
             return self.questionnaire.item(item_id).text.get(lang)
         except KeyError:
             return None
+
+
+def in_aland(classification: Classification, municipality: Municipality | None) -> bool:
+    """Whether the municipality is in Åland, by the reference data or the classified facts."""
+    profile = classification.profile
+    return bool(municipality is not None and municipality.is_aland) or bool(
+        profile is not None and profile.is_aland
+    )
 
 
 def build_assessment(
@@ -72,7 +80,7 @@ def build_assessment(
         answer_set.answers,
         classification.types,
         SUGGESTION_COUNT,
-        classification.profile.is_aland,
+        in_aland(classification, municipality),
     )
     return Assessment(
         questionnaire, answer_set, scores, classification, suggestions, content, municipality

@@ -89,7 +89,7 @@ def score_sheet(
     group, classes = classify_rows(cells, keep, context)
     step()
     types = [c.types for c in classes]
-    alands = [c.profile.is_aland for c in classes]
+    alands = [c.profile is not None and c.profile.is_aland for c in classes]
     measures = _measures(context, table, group, (types, alands), lang)
     step()
     texts = (measures.ids, measures.titles)
