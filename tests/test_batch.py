@@ -84,11 +84,17 @@ def assert_same_as_single(
         single = score(q, answers)
         assert row_scores(q, outcome.table, k) == single
         place = find_municipality(name, PLACES)
-        types = classify(profile_from_answers(answers, place)).types
+        classification = classify(profile_from_answers(answers, place))
+        types = classification.types
         assert outcome.types[k] == types
         if context.content is not None:
-            wanted = suggest_measures(context.content, single, types, context.measures)
-            assert [i for i, _ in outcome.measures[k]] == [s.measure.id for s in wanted]
+            aland = classification.profile is not None and classification.profile.is_aland
+            wanted = suggest_measures(context.content, q, answers, types, context.measures, aland)
+            assert [m[0] for m in outcome.measures[k]] == [s.measure.id for s in wanted]
+            assert [list(m[4]) for m in outcome.measures[k]] == [
+                [i for i, _ in sorted(s.triggered_by, key=lambda t: s.measure.items.index(t[0]))]
+                for s in wanted
+            ]
         checked += 1
     return checked
 

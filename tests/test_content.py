@@ -135,6 +135,7 @@ measures:
     items: [climate_plan]
     types: {types}
     effort: small
+    source: {{programme: all}}
 """
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markupsafe import escape
 from typer.testing import CliRunner
 
 from kuntaprofiili.cli import app
@@ -21,12 +22,10 @@ from kuntaprofiili.core.numbers import format_number
 from kuntaprofiili.errors import OutputFileError
 from kuntaprofiili.files.content_file import load_content
 from kuntaprofiili.i18n import message
+from kuntaprofiili.views.charts import RADAR_CENTRE, RADAR_RADIUS, radar_points
 from kuntaprofiili.views.html_report import (
-    RADAR_CENTRE,
-    RADAR_RADIUS,
     PeerMedians,
     peer_medians,
-    radar_points,
     render_html,
     write_html_report,
 )
@@ -205,12 +204,8 @@ def test_valid_in_each_language_with_its_own_headings(
     ):
         assert f">{message(key, lang)}</h2>" in html
     assert message("report.title", lang, name="Testilä") in html
-    assert (
-        message(
-            "report.vision", lang, type=message(f"type.{assessment.classification.primary}", lang)
-        )
-        in html
-    )
+    primary = message(f"type.{assessment.classification.primary}", lang)
+    assert escape(message("programme.heading", lang, type=primary)) in html
 
 
 def test_script_in_a_name_is_shown_not_run(

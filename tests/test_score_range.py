@@ -108,7 +108,7 @@ def test_open_items_name_the_heaviest_first(default: Questionnaire) -> None:
 
 
 def test_html_bar_draws_the_range() -> None:
-    from kuntaprofiili.views.html_report import bar_svg
+    from kuntaprofiili.views.charts import bar_svg
 
     assert 'class="bar-range"' in bar_svg(50.0, None, (20.0, 80.0))
     assert 'class="bar-range"' not in bar_svg(50.0)

@@ -45,6 +45,7 @@ def measure(
             "items": list(items),
             "types": "all",
             "effort": effort,
+            "source": {"programme": "all"},
         }
     )
 
@@ -143,7 +144,7 @@ def test_nothing_when_the_weakest_dimension_is_green(mini: Questionnaire) -> Non
 
 def test_no_measure_no_proposal(mini: Questionnaire, mini_answers: dict[str, AnswerValue]) -> None:
     lift = find_lift(mini, mini_answers, score(mini, mini_answers), MEASURES[2:])
-    assert lift.outcome is Outcome.OUT_OF_REACH
+    assert lift.outcome is Outcome.NOTHING
     assert lift.changes == ()
 
 

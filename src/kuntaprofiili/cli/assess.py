@@ -41,6 +41,7 @@ class Outputs:
     json: Path | None
     excel_fi: bool
     force: bool
+    full: bool = False  # the programme's whole text in the terminal report
 
 
 def assess(
@@ -68,11 +69,12 @@ def assess(
         MunicipalityType | None, typer.Option("--type", "-t", help=_("opt.type"))
     ] = None,
     force: ForceOption = False,
+    full: Annotated[bool, typer.Option("--full", help=_("programme.opt_full"))] = False,
     debug: DebugOption = False,
 ) -> None:
     """Answer the questionnaire and get scores, the municipality type and advice."""
     io = consoles()
-    outputs = Outputs(save, csv, json, excel_fi, force)
+    outputs = Outputs(save, csv, json, excel_fi, force, full)
     chosen = str(lang or Lang.FI)
     with handle_errors(io.err, chosen, debug):
         municipality = municipality or _named_in(resume)
@@ -278,7 +280,7 @@ def _finish(
     _store_answers(answer_set, io, lang, outputs, draft)
     content = load_content()
     result = build_assessment(q, answer_set, content, place, type_override)
-    io.out.print(build_report(result, content, lang))
+    io.out.print(build_report(result, content, lang, outputs.full))
     _export(result, io, lang, outputs)
 
 

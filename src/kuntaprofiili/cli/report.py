@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 MAX_INPUT_BYTES = 5_000_000
 
 InputArgument = Annotated[Path, typer.Argument(help=_("html.opt_input"), dir_okay=False)]
+FullOption = Annotated[bool, typer.Option("--full", help=_("programme.opt_full"))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ def report(
     questionnaire: QuestionnaireOption = None,
     lang: LangOption = Lang.FI,
     force: ForceOption = False,
+    full: FullOption = False,
     debug: DebugOption = False,
 ) -> None:
     """The HTML report of an answers file or result JSON (the terminal report without -o)."""
@@ -82,7 +84,7 @@ def report(
         content = load_content()
         result = rebuild(loaded, content)
         if output is None:
-            _print_report(result, content, io, lang)
+            _print_report(result, content, io, lang, full)
             return
         medians = read_peers(peers, result.classification.primary) if peers else None
         write_html_report(result, content, lang, output, force, medians)
@@ -121,27 +123,42 @@ def compare(
 def whatif(
     input_file: InputArgument,
     questionnaire: QuestionnaireOption = None,
+    json: Annotated[
+        Path | None,
+        typer.Option("--json", help=_("programme.opt_whatif_json"), dir_okay=False),
+    ] = None,
     lang: LangOption = Lang.FI,
+    force: ForceOption = False,
     debug: DebugOption = False,
 ) -> None:
     """The one to three answer changes that lift the weakest dimension a band, cheapest first."""
+    from kuntaprofiili.core.whatif import lift_of
     from kuntaprofiili.files.content_file import load_content
-    from kuntaprofiili.views.whatif_view import whatif_block
+    from kuntaprofiili.files.export import write_json
+    from kuntaprofiili.views.whatif_view import lift_block, lift_json
 
     io = consoles()
     with handle_errors(io.err, lang, debug):
+        force = allow_overwrite([json], force, io.err, lang)
         loaded = read_input(input_file, load_questionnaire(questionnaire))
         content = load_content()
-        io.out.print(whatif_block(rebuild(loaded, content), content, lang))
+        result = rebuild(loaded, content)
+        lift = lift_of(result, content)
+        io.out.print(lift_block(lift, result.questionnaire, lang))
+        if json is not None:
+            write_json(lift_json(lift, result.questionnaire, lang), json, force)
+            io.err.print(message("assess.wrote", lang, path=str(json)), markup=False)
 
 
 # -- shared steps -----------------------------------------------------------------------
 
 
-def _print_report(result: Assessment, content: Content, io: Consoles, lang: str) -> None:
+def _print_report(
+    result: Assessment, content: Content, io: Consoles, lang: str, full: bool = False
+) -> None:
     from kuntaprofiili.views.report import build_report
 
-    io.out.print(build_report(result, content, lang))
+    io.out.print(build_report(result, content, lang, full))
 
 
 def load_questionnaire(path: Path | None) -> Questionnaire:

@@ -33,6 +33,11 @@ class Assessment:
     municipality: Municipality | None = None
 
     @property
+    def in_aland(self) -> bool:
+        """Whether the municipality is in Åland, which has its own municipal legislation."""
+        return in_aland(self.classification, self.municipality)
+
+    @property
     def name(self) -> str:
         """The municipality as the user named it (or as the data names it)."""
         if self.answer_set.municipality:
@@ -49,6 +54,14 @@ class Assessment:
             return None
 
 
+def in_aland(classification: Classification, municipality: Municipality | None) -> bool:
+    """Whether the municipality is in Åland, by the reference data or the classified facts."""
+    profile = classification.profile
+    return bool(municipality is not None and municipality.is_aland) or bool(
+        profile is not None and profile.is_aland
+    )
+
+
 def build_assessment(
     questionnaire: Questionnaire,
     answer_set: AnswerSet,
@@ -61,7 +74,14 @@ def build_assessment(
     classification = classify(profile_from_answers(answer_set.answers, municipality))
     if type_override is not None:
         classification = override(classification, type_override)
-    suggestions = suggest_measures(content, scores, classification.types, SUGGESTION_COUNT)
+    suggestions = suggest_measures(
+        content,
+        questionnaire,
+        answer_set.answers,
+        classification.types,
+        SUGGESTION_COUNT,
+        in_aland(classification, municipality),
+    )
     return Assessment(
         questionnaire, answer_set, scores, classification, suggestions, content, municipality
     )

@@ -78,6 +78,41 @@ class TypesFile(_Frozen):
         return self
 
 
+class Source(_Frozen):
+    """Where a measure comes from: the programme (for a type, or ``all`` for its
+    foresight work on every municipality) or established practice with its named source."""
+
+    programme: MunicipalityType | Literal["all"] | None = None
+    practice: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> Source:
+        if (self.programme is None) == (self.practice is None):
+            raise ValueError("give exactly one of 'programme' and 'practice'")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """``programme`` or ``practice``: a stable id for exports."""
+        return "programme" if self.programme is not None else "practice"
+
+    def text(self, lang: str) -> str:
+        """The origin in words, in ``lang``."""
+        if self.practice is not None:
+            return message("advice.source.practice", lang, source=self.practice.get(lang))
+        if self.programme == "all":
+            return message("advice.source.programme_all", lang)
+        type_name = message(f"type.{self.programme}", lang)
+        return message("advice.source.programme", lang, type=type_name)
+
+
+class DoneWhen(_Frozen):
+    """One answer that shows a measure is already in place."""
+
+    item: Identifier
+    answers: Annotated[tuple[str, ...], Field(min_length=1)]
+
+
 class Measure(_Frozen):
     """One concrete measure from the library."""
 
@@ -88,6 +123,9 @@ class Measure(_Frozen):
     items: tuple[Identifier, ...] = ()  # questionnaire items the measure improves
     types: Annotated[tuple[MunicipalityType, ...], BeforeValidator(_all_types), Field(min_length=1)]
     effort: Effort
+    source: Source
+    done_when: tuple[DoneWhen, ...] = ()  # all hold: the measure is already in place
+    mainland_only: bool = False  # rests on mainland law: never for Åland
 
     @model_validator(mode="after")
     def _no_repeats(self) -> Measure:
@@ -100,6 +138,17 @@ class Measure(_Frozen):
     def suits(self, types: Iterable[MunicipalityType]) -> bool:
         """Whether the measure fits a municipality of any of ``types``."""
         return any(t in self.types for t in types)
+
+    @property
+    def type_specific(self) -> bool:
+        """Written for some types rather than for every municipality."""
+        return len(self.types) < len(MunicipalityType)
+
+    def is_done(self, answers: Mapping[str, object]) -> bool:
+        """Whether the answers say the measure is already in place."""
+        return bool(self.done_when) and all(
+            str(answers.get(d.item)) in d.answers for d in self.done_when
+        )
 
 
 class MeasuresFile(_Frozen):

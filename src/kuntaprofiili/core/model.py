@@ -215,6 +215,10 @@ class Indicator(_Frozen):
     statistic: str | None = None  # the statistic's exact published name
     table: str | None = None  # Sotkanet id or Statistics Finland table ("to be confirmed")
     year: int | None = None  # the latest year published when the bounds were set
+    # How far a municipality can realistically move the figure in one council term (four
+    # years), in the indicator's unit; ``whatif`` plans within it.
+    term_change: Annotated[float, Field(gt=0)] | None = None
+    term_change_rationale: Text | None = None
 
     @model_validator(mode="after")
     def _bounds_make_sense(self) -> Indicator:
@@ -265,6 +269,9 @@ class Item(_Frozen):
     choices: tuple[Choice, ...] = ()
     indicator: Indicator | None = None
     fetch: FetchSpec | None = None  # where ``data update`` fetches the figure
+    # Why the question reads differently in Åland, whose municipalities follow Åland's
+    # own legislation; shown in the reports of Åland's municipalities.
+    aland_note: Text | None = None
 
     @model_validator(mode="after")
     def _kind_has_its_fields(self) -> Item:

@@ -1,45 +1,57 @@
 """Which measures suit a municipality, in what order: one ranking for one row or a million.
 
 ``advice.suggest_measures`` ranks for one assessment and ``batch`` for a whole sheet; both
-call :func:`rank_measures` here, so the rule below exists once. It works on a
-:class:`~kuntaprofiili.scoring.ScoreTable` (numpy columns, one element per municipality),
-so a single assessment is a table of one row (:func:`one_row`).
+call :func:`rank_measures` here, so the rules below exist once. They work on a
+:class:`~kuntaprofiili.core.scoring.ScoreTable` (numpy columns, one element per
+municipality); a single assessment is a table of one row. ``tests/oracle_ranking.py``
+writes the same rules out plainly, one row at a time, and a property test compares them.
 
-How measures are ranked:
+Which measures may be suggested (README, "How measures are chosen"):
 
 - A measure *suits* a municipality when it lists any of the municipality's types, so a
-  small bilingual municipality also gets the measures written for bilingual ones.
-- Its *need* is the score of the weakest answered item it improves: a measure tagged
-  with an item that scored 20 ranks above one whose items scored 60. When none of its
-  items has an answer (skipped, "don't know", or a questionnaire that does not ask
-  them) the measure falls back to the score of its weakest dimension.
-- A dimension without a score (coverage under 2/3) counts as ``UNKNOWN_SCORE``, the
-  middle of the scale: nothing shows it is weak or strong, so its measures come after
-  clearly weak areas and before strong ones, and their reason asks for the missing
-  answers instead of claiming a weakness.
-- A measure whose items were all answered at 100 is already in place; it is left out.
-- Ties, in order: a trigger (item or dimension) not yet used by a better-ranked
-  measure, so that five suggestions do not all answer one question; the weaker
-  dimension; a measure written for that item (listed earlier in its ``items``) over
-  one that helps it on the side; the smaller effort; a measure for the primary type
-  (``types[0]``); a more targeted measure (fewer types); and last the id, so the
-  order is total.
+  small bilingual municipality also gets the measures written for bilingual ones. A
+  measure marked ``mainland_only`` never suits a municipality in Åland.
+- An item is *weak* when its score is below the green band (75), or when it is a key
+  item (weight 2 or more) that is asked but has no answer. A measure is suggested only
+  when at least one item it addresses is weak; those items are its ``triggered_by``.
+  A measure whose items the questionnaire does not ask at all matches by dimension: it
+  may be suggested when one of its dimensions is below green or has no score.
+- A measure whose ``done_when`` answers all hold is already in place and left out.
 
-How it is computed: the ranking depends only on which items are answered and how the
-needs compare, so it is done on (rows x measures) arrays, the rows of one set of types
-together, in blocks of ``CHUNK`` rows so the arrays stay small.
+In what order, one pick at a time (a greedy choice; each rule breaks the ties of the
+one before):
+
+1. In the last of the ``count`` places, a type-specific measure, when none was picked
+   yet and one may be suggested.
+2. When all picks so far share one dimension, a measure for another dimension.
+3. A measure that addresses a red key item (weight 2, below 25 or unanswered) that no
+   earlier pick addresses. Picking goes on past ``count`` until every red key item that
+   some measure addresses has one.
+4. A trigger item (the weakest weak item) that no earlier pick has as its trigger.
+5. A red need (below 25) before a yellow one.
+6. A measure written for its trigger item (listed first in its ``items``) before one
+   that helps it on the side.
+7. A type-specific measure before one for every type; then one from Kuntaliitto's
+   programme before established practice.
+8. The lower need (the trigger's score; an unanswered key item counts as 0); then the
+   trigger's place in the measure's list.
+9. The smaller effort, a measure for the primary type, fewer types, and last the id.
+
+How it is computed: rules 5-9 do not change between picks, so each row's measures are
+sorted by them once; each pick then needs only a few (rows x measures) passes for rules
+1-4, in blocks of ``CHUNK`` rows so the arrays stay small.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from kuntaprofiili.core.model import Dimension, MunicipalityType, Questionnaire
-from kuntaprofiili.core.scoring import BoolArray, FloatArray, Scores, ScoreTable
+from kuntaprofiili.core.scoring import BAND_LIMITS, BoolArray, FloatArray, ScoreTable
 
 if TYPE_CHECKING:
     from kuntaprofiili.core.content import Measure
@@ -47,70 +59,73 @@ if TYPE_CHECKING:
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
 
 UNKNOWN_SCORE = 50.0  # what a dimension without a score counts as when ranking
-DONE_SCORE = 100.0  # an item at this score needs no measure
+KEY_WEIGHT = 2.0  # items this heavy are key items
+RED, GREEN = BAND_LIMITS  # a score below RED is red; at GREEN or above it is green
 CHUNK = 1 << 15  # rows per block: keeps the rows x measures arrays small
-_DIMENSIONS = len(Dimension)
+_DIMENSIONS = tuple(Dimension)
 
 
 @dataclass(frozen=True, slots=True)
 class RankedItem:
-    """A scored item as the ranking sees it: the dimension it counts for, its weight."""
+    """A scored item as the ranking sees it.
+
+    ``choice_scores`` maps each choice code to its score, to read ``done_when``.
+    """
 
     id: str
     dimension: Dimension
     weight: float
+    choice_scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def key(self) -> bool:
+        """A key item: its weakness must always get a measure."""
+        return self.weight >= KEY_WEIGHT
 
 
 def questionnaire_items(questionnaire: Questionnaire) -> tuple[RankedItem, ...]:
     """The questionnaire's scored items, for ranking the rows of its score table."""
     return tuple(
-        RankedItem(item.id, Dimension(questionnaire.section_of(item.id).dimension), item.weight)
+        RankedItem(
+            item.id,
+            Dimension(questionnaire.section_of(item.id).dimension),
+            item.weight,
+            {c.code: c.score for c in item.choices if c.score is not None},
+        )
         for item in questionnaire.scored_items()
     )
 
 
-def one_row(scores: Scores) -> tuple[ScoreTable, tuple[RankedItem, ...]]:
-    """One municipality's scores as a table of one row, and its answered items."""
-    answered = {s.item_id: s for s in scores.items}
-    dims = {d.dimension: d for d in scores.dimensions}
-    table = ScoreTable(
-        items={i: np.array([s.score]) for i, s in answered.items()},
-        applicable={i: np.array([True]) for i in answered},
-        dimensions={d: _one(dims[d].score if d in dims else None) for d in Dimension},
-        coverage={d: np.array([dims[d].coverage if d in dims else 0.0]) for d in Dimension},
-        overall=_one(scores.overall),
-    )
-    return table, tuple(RankedItem(s.item_id, s.dimension, s.weight) for s in answered.values())
-
-
-def _one(score: float | None) -> FloatArray:
-    return np.array([np.nan if score is None else score])
-
-
-def unanswered_item(measure: Measure, known: frozenset[str]) -> str | None:
-    """The item named when a measure falls back to its dimension: the first one it lists
-    that the questionnaire asks (it has no answer, or it would be the trigger)."""
-    return next((i for i in measure.items if i in known), None)
-
-
 @dataclass(frozen=True, slots=True)
 class Ranking:
-    """The best measures per row and what triggered each.
+    """The picks per row and what lies behind them.
 
-    ``measures[row, k]`` indexes the library (-1: none); ``triggers`` holds codes that
-    :meth:`trigger` reads.
+    ``measures[row, k]`` indexes the library (-1: none). ``weak`` and ``red_key`` are
+    (rows x items); :meth:`triggered_by` reads them.
     """
 
     measures: IntArray
-    triggers: IntArray
+    triggers: IntArray  # item index, or len(items) + dimension index for a dimension match
+    weak: BoolArray
     items: tuple[RankedItem, ...]
+    library: tuple[Measure, ...]
 
     def trigger(self, row: int, slot: int) -> tuple[RankedItem | None, Dimension]:
-        """The answered item behind a pick, or None and the dimension it fell back to."""
+        """The weakest weak item behind a pick, or None and the dimension it matched."""
         code = int(self.triggers[row, slot])
         if code < len(self.items):
             return self.items[code], self.items[code].dimension
-        return None, list(Dimension)[(code - len(self.items)) % _DIMENSIONS]
+        return None, _DIMENSIONS[code - len(self.items)]
+
+    def triggered_by(self, row: int, slot: int) -> tuple[str, ...]:
+        """The weak items the pick addresses, in the measure's own order."""
+        measure = self.library[int(self.measures[row, slot])]
+        at = {item.id: k for k, item in enumerate(self.items)}
+        return tuple(i for i in measure.items if i in at and self.weak[row, at[i]])
+
+    def picks(self, row: int) -> list[int]:
+        """The row's picks as library indexes, in order."""
+        return [int(j) for j in self.measures[row] if j >= 0]
 
 
 def rank_measures(
@@ -119,261 +134,236 @@ def rank_measures(
     table: ScoreTable,
     types: tuple[IntArray, Sequence[tuple[MunicipalityType, ...]]],
     count: int,
-    known: frozenset[str] = frozenset(),
+    aland: Sequence[bool] | None = None,
 ) -> Ranking:
-    """The ``count`` best measures per row of ``table``.
+    """The measures per row of ``table``: ``count``, or more to cover red key items.
 
     Args:
         measures: the library.
-        items: the scored items behind ``table.items``; a measure item not among them
-            is never answered.
+        items: the scored items of the questionnaire behind ``table``.
         table: the scores, one row per municipality.
         types: each row's index into the distinct sets of types, and those sets (the
             primary type first); the rows of one set are ranked together.
-        count: how many measures per row at most.
-        known: the items the questionnaire asks (see :func:`unanswered_item`).
+        count: how many measures per row, before covering red key items.
+        aland: per set of types, whether its rows are in Åland (default: none are).
     """
     group, groups = types
-    shapes = _measure_shapes(measures, items, known)
-    suits, ranks = _type_tables(measures, groups)
-    out = np.full((table.rows, count), -1, dtype=np.intp)
+    width = count + sum(1 for i in items if i.key) if count > 0 else 0
+    out = np.full((table.rows, width), -1, dtype=np.intp)
     triggers = np.full(out.shape, -1, dtype=np.intp)
-    for g in range(len(groups) if count > 0 else 0):
-        suiting = np.flatnonzero(suits[g])
+    scores = _item_matrix(table, items)
+    weak, red_key = _weakness(table, items, scores)
+    shape = _Shapes.of(measures, items)
+    for g, group_types in enumerate(groups if width else ()):
+        in_aland = bool(aland[g]) if aland is not None else False
+        suiting = np.array(
+            [m.suits(group_types) and not (in_aland and m.mainland_only) for m in measures],
+            dtype=bool,
+        )
         members = np.flatnonzero(group == g)
-        for start in range(0, len(members) if len(suiting) else 0, CHUNK):
+        for start in range(0, len(members) if suiting.any() else 0, CHUNK):
             rows = members[start : start + CHUNK]
-            block = [shapes[j] for j in suiting]
-            chosen, trigger = _rank_block(block, ranks[g, suiting], table, rows, items, count)
-            out[rows, : chosen.shape[1]] = np.where(chosen >= 0, suiting[np.maximum(chosen, 0)], -1)
-            triggers[rows, : chosen.shape[1]] = trigger
-    return Ranking(out, triggers, tuple(items))
+            block = _Block(shape, table, rows, scores[rows], weak[rows], red_key[rows])
+            picked, trig = block.rank(suiting, group_types, count, width)
+            out[rows], triggers[rows] = picked, trig
+    return Ranking(out, triggers, weak, tuple(items), tuple(measures))
+
+
+def _item_matrix(table: ScoreTable, items: Sequence[RankedItem]) -> FloatArray:
+    """(rows x items) scores, NaN where unanswered."""
+    columns = [table.items.get(i.id, np.full(table.rows, np.nan)) for i in items]
+    return np.column_stack(columns) if columns else np.zeros((table.rows, 0))
+
+
+def _weakness(
+    table: ScoreTable, items: Sequence[RankedItem], scores: FloatArray
+) -> tuple[BoolArray, BoolArray]:
+    """(rows x items): weak (below green, or a key item asked and unanswered), and red key."""
+    asked = [table.applicable.get(i.id, np.zeros(table.rows, dtype=bool)) for i in items]
+    applicable = np.column_stack(asked) if asked else np.zeros(scores.shape, dtype=bool)
+    key = np.array([i.key for i in items], dtype=bool)
+    missing = np.isnan(scores) & applicable & key
+    with np.errstate(invalid="ignore"):
+        weak = (scores < GREEN) | missing
+        red_key = ((scores < RED) | missing) & key
+    return weak, red_key
 
 
 @dataclass(frozen=True, slots=True)
-class _MeasureShape:
-    """What ranking needs of one measure, for one set of scored items."""
+class _Shapes:
+    """What ranking needs of the library, for one set of scored items."""
 
-    items: tuple[str, ...]  # scored items it improves, heaviest first, then as listed
-    item_dims: IntArray  # each item's dimension (index into Dimension)
-    item_codes: IntArray  # each item's trigger code (its index in the scored items)
-    item_places: IntArray  # each item's place in the measure's own list
-    dims: IntArray  # its dimensions in Dimension order
-    can_be_done: bool  # every item it lists is scored, so all can be at 100
-    fallback: int  # 0, or 1 + the number of its unanswered known item (trigger identity)
+    addressed: BoolArray  # measures x items: the measure addresses the item
+    lists: list[IntArray]  # per measure: the items it addresses, in its own order
+    item_dim: IntArray  # each item's dimension index, padded with one 0
+    dims: BoolArray  # measures x dimensions, for measures that match by dimension
+    done: list[list[tuple[int, frozenset[float]]]]  # per measure: (item, done scores)
+    specific: BoolArray
+    programme: BoolArray
+    measures: tuple[Measure, ...]
 
-
-def _measure_shapes(
-    measures: Sequence[Measure], items: Sequence[RankedItem], known: frozenset[str]
-) -> list[_MeasureShape]:
-    order = {d: at for at, d in enumerate(Dimension)}
-    scored = {item.id: (at, item) for at, item in enumerate(items)}
-    fallbacks: dict[str | None, int] = {None: 0}
-    shapes = []
-    for measure in measures:
-        asked = [i for i in measure.items if i in scored]
-        asked.sort(key=lambda i: -scored[i][1].weight)  # stable: ties keep the listed order
-        named = unanswered_item(measure, known)
-        shapes.append(
-            _MeasureShape(
-                tuple(asked),
-                np.array([order[scored[i][1].dimension] for i in asked], dtype=np.intp),
-                np.array([scored[i][0] for i in asked], dtype=np.intp),
-                np.array([measure.items.index(i) for i in asked], dtype=np.intp),
-                np.array(sorted(order[d] for d in measure.dimensions), dtype=np.intp),
-                bool(measure.items) and len(asked) == len(measure.items),
-                fallbacks.setdefault(named, len(fallbacks)),
-            )
+    @classmethod
+    def of(cls, measures: Sequence[Measure], items: Sequence[RankedItem]) -> _Shapes:
+        at = {item.id: k for k, item in enumerate(items)}
+        addressed = np.zeros((len(measures), len(items)), dtype=bool)
+        lists = [np.array([at[i] for i in m.items if i in at], dtype=np.intp) for m in measures]
+        for j, listed in enumerate(lists):
+            addressed[j, listed] = True
+        done = [_done_scores(m, items, at) for m in measures]
+        item_dim = [_DIMENSIONS.index(i.dimension) for i in items]
+        dims = np.array([[d in m.dimensions for d in _DIMENSIONS] for m in measures], dtype=bool)
+        return cls(
+            addressed,
+            lists,
+            np.array([*item_dim, 0], dtype=np.intp),
+            dims.reshape(len(measures), len(_DIMENSIONS)),
+            done,
+            np.array([m.type_specific for m in measures], dtype=bool),
+            np.array([m.source.kind == "programme" for m in measures], dtype=bool),
+            tuple(measures),
         )
-    return shapes
 
 
-def _type_tables(
-    measures: Sequence[Measure], groups: Sequence[tuple[MunicipalityType, ...]]
-) -> tuple[BoolArray, IntArray]:
-    """Per set of types: which measures suit it, and the rank of its fixed tie-breaks."""
-    suits = np.array([[m.suits(types) for m in measures] for types in groups], dtype=bool)
-    suits = suits.reshape(len(groups), len(measures))
-    ranks = np.empty(suits.shape, dtype=np.intp)
-    for g, types in enumerate(groups):
-        keys = [
-            (m.effort.rank, 0 if types[0] in m.types else 1, len(m.types), m.id) for m in measures
-        ]
-        ranks[g, sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
-    return suits, ranks
-
-
-def _rank_block(
-    shapes: Sequence[_MeasureShape],
-    ranks: IntArray,
-    table: ScoreTable,
-    rows: IntArray,
-    items: Sequence[RankedItem],
-    count: int,
-) -> tuple[IntArray, IntArray]:
-    """The ranking for a block of rows of one set of types: picks (indexes into
-    ``shapes``, -1: none) and their trigger codes."""
-    need, tie, trigger = _needs(shapes, table, rows, items)
-    need[_done(shapes, table, rows)] = np.inf
-    keep, kept = _contenders(need, count)
-    need = np.where(kept, _take(need, keep), np.inf)
-    after_need = _take(tie, keep) * (ranks.max() + 1) + ranks[keep]  # the rest of the key
-    kept_trigger = _take(trigger, keep)
-    chosen = _spread((after_need, need), kept_trigger, count)
-    at = np.maximum(chosen, 0)
-    return np.where(chosen >= 0, _take(keep, at), -1), _take(kept_trigger, at)
-
-
-def _take(values: np.ndarray[Any, Any], at: IntArray) -> np.ndarray[Any, Any]:
-    """``np.take_along_axis(values, at, axis=1)``, twice as fast through flat indexes."""
-    offsets = np.arange(0, values.size, values.shape[1])[:, None]
-    return values.ravel()[at + offsets]
-
-
-def _contenders(need: FloatArray, count: int) -> tuple[IntArray, BoolArray]:
-    """Per row, the measures that can reach the first ``count``: need at most the
-    count-th smallest. Only they, which sort first, decide the spread, so ranking them
-    alone gives the same result at a fraction of the sorting.
-
-    Returns their positions (in measure order, padded to the same number per row) and
-    which of them are real.
-    """
-    nth = min(count, need.shape[1]) - 1
-    inside = need <= np.partition(need, nth, axis=1)[:, nth, None]
-    per_row = inside.sum(axis=1)
-    width = max(int(per_row.max(initial=0)), 1)
-    row, column = np.nonzero(inside)  # row by row, columns in order
-    slot = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    keep = np.zeros((need.shape[0], width), dtype=np.intp)
-    kept = np.zeros(keep.shape, dtype=bool)
-    keep[row, slot] = column
-    kept[row, slot] = True
-    return keep, kept
-
-
-def _needs(
-    shapes: Sequence[_MeasureShape], table: ScoreTable, part: IntArray, items: Sequence[RankedItem]
-) -> tuple[FloatArray, IntArray, IntArray]:
-    """Per row and measure: its need, the next two parts of the sort key as one number,
-    and its trigger.
-
-    The next parts are the trigger dimension's need and the trigger item's place in the
-    measure's list (0 for a dimension). A row has at most four dimension needs, so the
-    first is replaced by how many of the row's dimension needs are smaller: the same
-    order, in an integer that packs with the place. Worked out as (measures x rows)
-    arrays, every measure at once, its items padded with one that is never answered.
-    """
-    dims = np.vstack([table.dimensions[d][part] for d in Dimension])
-    dims[np.isnan(dims)] = UNKNOWN_SCORE
-    answers = np.vstack([*(table.items[i.id][part] for i in items), np.full(len(part), np.nan)])
-    answers[np.isnan(answers)] = np.inf  # an unanswered item is never the weakest
-    codes, places, item_dims, dim_sets = _shape_tables(shapes, len(items))
-    # the weakest dimension: once per distinct set of dimensions (there are a handful)
-    sets, set_of = np.unique(dim_sets, axis=1, return_inverse=True)
-    set_dim, set_need = _first_minimum(np.where(sets.T[:, :, None], dims[None], np.inf))
-    at, lowest = _first_minimum(answers[codes.T])  # measures x items x rows
-    answered = lowest < np.inf
-    dim = np.where(answered, _pick(at, item_dims), set_dim[set_of])
-    smaller = (dims[None, :, :] < dims[:, None, :]).sum(axis=1)  # per dimension and row
-    tie = _pick(dim, smaller[:, None, :]) * (places.max() + 1) + np.where(
-        answered, _pick(at, places), 0
-    )
-    fallback = np.array([s.fallback for s in shapes], dtype=np.intp)[:, None] * _DIMENSIONS
-    trigger = np.where(answered, _pick(at, codes), len(items) + fallback + dim)
-    need = np.where(answered, lowest, set_need[set_of])
-    return need.T.copy(), tie.T.copy(), trigger.T.copy()
-
-
-def _pick(at: IntArray, table: IntArray) -> IntArray:
-    """``table[at[m, r], m, r]`` for every measure m and row r.
-
-    ``table`` is (k x measures) or (k x 1 x rows), k small; a where per k beats np.choose.
-    """
-    if table.ndim == 2:
-        table = table[:, :, None]
-    out = np.broadcast_to(table[0], at.shape)
-    for k in range(1, table.shape[0]):
-        out = np.where(at == k, table[k], out)
+def _done_scores(
+    measure: Measure, items: Sequence[RankedItem], at: dict[str, int]
+) -> list[tuple[int, frozenset[float]]]:
+    """``done_when`` as (item, the scores of its listed answers); [] when it cannot hold."""
+    out = []
+    for condition in measure.done_when:
+        if condition.item not in at:
+            return []
+        scores = items[at[condition.item]].choice_scores
+        out.append(
+            (at[condition.item], frozenset(scores[a] for a in condition.answers if a in scores))
+        )
     return out
 
 
-def _first_minimum(values: FloatArray) -> tuple[IntArray, FloatArray]:
-    """argmin and min over axis 1 of (m x k x rows) values; the first of equal values
-    wins, as with Python's min. k is small: a few elementwise passes beat argmin."""
-    lowest = values[:, 0]
-    at = np.zeros(lowest.shape, dtype=np.intp)
-    for k in range(1, values.shape[1]):
-        lower = values[:, k] < lowest
-        lowest = np.where(lower, values[:, k], lowest)
-        at[lower] = k
-    return at, lowest
+class _Block:
+    """The ranking of a block of rows that share one set of types."""
 
+    def __init__(
+        self,
+        shapes: _Shapes,
+        table: ScoreTable,
+        rows: IntArray,
+        scores: FloatArray,
+        weak: BoolArray,
+        red_key: BoolArray,
+    ) -> None:
+        self.shapes, self.scores, self.weak, self.red_key = shapes, scores, weak, red_key
+        dims = np.column_stack([table.dimensions[d][rows] for d in _DIMENSIONS])
+        self.dims = np.where(np.isnan(dims), UNKNOWN_SCORE, dims)
+        self.dim_open = np.isnan(dims) | (dims < GREEN)  # below green or no score
 
-def _shape_tables(
-    shapes: Sequence[_MeasureShape], padding: int
-) -> tuple[IntArray, IntArray, IntArray, BoolArray]:
-    """The measures' items, places, item dimensions (items x measures) and their sets of
-    dimensions (dimensions x measures) as arrays."""
-    width = max([len(shape.items) for shape in shapes] + [1])
-    codes = np.full((width, len(shapes)), padding, dtype=np.intp)
-    places = np.zeros(codes.shape, dtype=np.intp)
-    item_dims = np.zeros(codes.shape, dtype=np.intp)
-    dim_sets = np.zeros((_DIMENSIONS, len(shapes)), dtype=bool)
-    for j, shape in enumerate(shapes):
-        codes[: len(shape.items), j] = shape.item_codes
-        places[: len(shape.items), j] = shape.item_places
-        item_dims[: len(shape.items), j] = shape.item_dims
-        dim_sets[shape.dims, j] = True
-    return codes, places, item_dims, dim_sets
+    def rank(
+        self,
+        suiting: BoolArray,
+        types: tuple[MunicipalityType, ...],
+        count: int,
+        width: int,
+    ) -> tuple[IntArray, IntArray]:
+        """Picks (library indexes, -1: none) and their trigger codes, ``width`` per row."""
+        s = self.shapes
+        rows, items = self.weak.shape
+        need, trigger, place, eligible = self._needs()
+        eligible &= suiting[None, :] & ~self._done()
+        tdim = np.where(trigger < items, s.item_dim[np.minimum(trigger, items)], trigger - items)
+        order = self._static_order(need, place, types)
+        key_items = np.flatnonzero(self.red_key.any(axis=0))
+        red = self.red_key[:, key_items]  # rows x red key items
+        addresses = s.addressed[:, key_items].T.astype(np.intp)  # red key items x measures
+        covered = np.zeros(red.shape, dtype=bool)
+        used = np.zeros((rows, items + len(_DIMENSIONS)), dtype=bool)
+        dim_picked = np.zeros((rows, len(_DIMENSIONS)), dtype=bool)
+        any_specific = np.zeros(rows, dtype=bool)
+        out = np.full((rows, width), -1, dtype=np.intp)
+        codes = np.full(out.shape, -1, dtype=np.intp)
+        every = np.arange(rows)
+        for k in range(width):
+            covers = ((red & ~covered).astype(np.intp) @ addresses) > 0
+            one_dim = dim_picked.sum(axis=1) == 1
+            same_dim = one_dim[:, None] & np.take_along_axis(dim_picked, tdim, axis=1)
+            repeat = np.take_along_axis(used, trigger, axis=1)
+            force = (k == count - 1) & ~any_specific
+            c1 = force[:, None] & ~s.specific[None, :]
+            key = ((c1 * 2 + same_dim) * 2 + ~covers) * 2 + repeat
+            allowed = eligible & (covers if k >= count else True)
+            key = np.where(allowed, key * s.addressed.shape[0] + order, np.iinfo(np.int64).max)
+            best = np.argmin(key, axis=1)
+            ok = allowed[every, best]
+            out[ok, k] = best[ok]
+            codes[ok, k] = trigger[every, best][ok]
+            eligible[every[ok], best[ok]] = False
+            covered[ok] |= addresses.T[best[ok]].astype(bool)
+            used[every[ok], trigger[every[ok], best[ok]]] = True
+            dim_picked[every[ok], tdim[every[ok], best[ok]]] = True
+            any_specific[ok] |= s.specific[best[ok]]
+        return out, codes
 
+    def _needs(self) -> tuple[FloatArray, IntArray, IntArray, BoolArray]:
+        """Per row and measure: need, trigger code, trigger's place, and whether it may
+        be suggested at all (some addressed item weak, or a dimension match)."""
+        s = self.shapes
+        rows, items = self.weak.shape
+        shape = (rows, len(s.lists))
+        need, trigger = np.full(shape, np.inf), np.zeros(shape, dtype=np.intp)
+        place = np.zeros(shape, dtype=np.intp)
+        item_need = np.where(self.weak, np.nan_to_num(self.scores, nan=0.0), np.inf)
+        for j, listed in enumerate(s.lists):
+            if len(listed):
+                # the weakest weak item; equal scores go to the one listed first
+                at = np.argmin(item_need[:, listed], axis=1)
+                need[:, j], trigger[:, j], place[:, j] = (
+                    item_need[:, listed][np.arange(rows), at],
+                    listed[at],
+                    at,
+                )
+            else:
+                open_dims = np.where(s.dims[j] & self.dim_open, self.dims, np.inf)
+                at = np.argmin(open_dims, axis=1)
+                need[:, j], trigger[:, j] = open_dims[np.arange(rows), at], items + at
+        return need, trigger, place, np.isfinite(need)
 
-def _done(shapes: Sequence[_MeasureShape], table: ScoreTable, part: IntArray) -> BoolArray:
-    """Measures whose items are all answered at 100: already in place."""
-    done = np.zeros((len(part), len(shapes)), dtype=bool)
-    for j, shape in enumerate(shapes):
-        if shape.can_be_done:
-            done[:, j] = np.logical_and.reduce(
-                [table.items[i][part] >= DONE_SCORE for i in shape.items]
-            )
-    return done
+    def _done(self) -> BoolArray:
+        """Measures the answers say are already in place."""
+        rows = self.scores.shape[0]
+        done = np.zeros((rows, len(self.shapes.done)), dtype=bool)
+        for j, conditions in enumerate(self.shapes.done):
+            if conditions:
+                done[:, j] = np.logical_and.reduce(
+                    [np.isin(self.scores[:, i], sorted(held)) for i, held in conditions]
+                )
+        return done
 
-
-def _spread(keys: tuple[np.ndarray[Any, Any], ...], trigger: IntArray, count: int) -> IntArray:
-    """Sort by need, then by how often the trigger came earlier, then by the whole key.
-
-    Yes/partly/no answers give many equal scores: without this, five suggestions could
-    all answer the same question. ``keys`` are the sort key, last (need) first-compared,
-    as np.lexsort takes them. Scores are never negative, so their bits sort as integers
-    do, which is faster (``+ 0.0`` turns -0.0 into 0.0 first).
-    """
-    as_int = tuple(k if k.dtype.kind == "i" else (k + 0.0).view(np.int64) for k in keys)
-    order = np.lexsort(as_int, axis=-1)
-    need_sorted = _take(keys[-1], order)
-    uses = _earlier_uses(_take(trigger, order))
-    width = need_sorted.shape[1]
-    level = np.zeros(need_sorted.shape, dtype=np.intp)  # need_sorted only grows along a row
-    np.cumsum(need_sorted[:, 1:] != need_sorted[:, :-1], axis=1, out=level[:, 1:])
-    final = _smallest((level * width + uses) * width + np.arange(width), count)
-    chosen = _take(order, final)
-    return np.where(np.isinf(_take(need_sorted, final)), -1, chosen)
-
-
-def _smallest(keys: IntArray, count: int) -> IntArray:
-    """Positions of the ``count`` smallest (distinct) keys per row, in order."""
-    if keys.shape[1] > count:
-        keys_at = np.argpartition(keys, count - 1, axis=1)[:, :count]
-        return _take(keys_at, np.argsort(_take(keys, keys_at), axis=1))
-    return np.argsort(keys, axis=1)
-
-
-def _earlier_uses(trigger: IntArray) -> IntArray:
-    """For each entry, how many entries to its left in its row have the same trigger."""
-    by_trigger = np.argsort(trigger, axis=1, kind="stable")
-    grouped = _take(trigger, by_trigger)
-    position = np.broadcast_to(np.arange(trigger.shape[1]), trigger.shape)
-    starts = np.ones(trigger.shape, dtype=bool)
-    starts[:, 1:] = grouped[:, 1:] != grouped[:, :-1]
-    run_start = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
-    uses = np.empty_like(trigger)
-    np.put_along_axis(uses, by_trigger, position - run_start, axis=1)
-    return uses
+    def _static_order(
+        self, need: FloatArray, place: IntArray, types: tuple[MunicipalityType, ...]
+    ) -> IntArray:
+        """Each measure's position per row by rules 5-9, which do not change between picks."""
+        s = self.shapes
+        fixed = sorted(
+            range(len(s.measures)),
+            key=lambda j: (
+                s.measures[j].effort.rank,
+                0 if types[0] in s.measures[j].types else 1,
+                len(s.measures[j].types),
+                s.measures[j].id,
+            ),
+        )
+        fixed_rank = np.empty(len(fixed), dtype=np.intp)
+        fixed_rank[fixed] = np.arange(len(fixed))
+        finite = np.where(np.isfinite(need), need, 1e9)
+        shape = need.shape
+        keys = (
+            np.broadcast_to(fixed_rank, shape),
+            place,
+            finite,
+            np.broadcast_to(~s.programme, shape),
+            np.broadcast_to(~s.specific, shape),
+            place > 0,
+            finite >= RED,
+        )
+        by = np.lexsort(keys, axis=1)
+        order = np.empty(shape, dtype=np.intp)
+        np.put_along_axis(order, by, np.broadcast_to(np.arange(shape[1]), shape), axis=1)
+        return order

@@ -10,6 +10,7 @@ from typing import Any
 
 from kuntaprofiili.core.assessment import Assessment
 from kuntaprofiili.core.content import TypeContent
+from kuntaprofiili.core.whatif import lift_of, plan_json
 
 
 def _round(value: float | None) -> float | None:
@@ -101,12 +102,44 @@ def result_json(assessment: Assessment, lang: str = "en") -> dict[str, Any]:
                 "id": s.measure.id,
                 "title": s.measure.title.get(lang),
                 "why": s.measure.why.get(lang),
-                "reason": s.reason(lang, a.item_text(s.item_id, lang)),
+                "reason": s.reason(lang, lambda i: a.item_text(i, lang)),
+                "source": {
+                    "kind": s.measure.source.kind,
+                    "programme_type": s.measure.source.programme,
+                    "text": s.measure.source.text(lang),
+                },
+                "triggered_by": [item for item, _ in s.triggered_by],
+                "dimension": str(s.dimension),
             }
             for s in a.suggestions
         ],
+        "items": _items(a),
+        "programme": {
+            str(t): {
+                "vision": a.content.type_content(t).vision.get(lang),
+                "challenges": [x.get(lang) for x in a.content.type_content(t).challenges],
+                "opportunities": [x.get(lang) for x in a.content.type_content(t).opportunities],
+                "municipal_measures": [
+                    x.get(lang) for x in a.content.type_content(t).municipal_measures
+                ],
+                "state_measures": [x.get(lang) for x in a.content.type_content(t).state_measures],
+            }
+            for t in a.classification.types
+        },
+        "aland": a.in_aland,
+        "whatif": plan_json(lift_of(a, a.content)),
         "state_measures": [m.get(lang) for m in primary.state_measures],
         "language": lang,
         "answers": dict(a.answer_set.answers),
         "evidence": {k: e.to_mapping() for k, e in a.answer_set.evidence.items()},
+    }
+
+
+def _items(assessment: Assessment) -> dict[str, dict[str, Any]]:
+    """Per scored item: its answer (None: none) and its score (None: unanswered)."""
+    scored = {i.item_id: i.score for i in assessment.scores.items}
+    answers = assessment.answer_set.answers
+    return {
+        item.id: {"answer": answers.get(item.id), "score": _round(scored.get(item.id))}
+        for item in assessment.questionnaire.scored_items()
     }

@@ -38,7 +38,8 @@ class BatchOutcome:
     rows_read: int
     table: ScoreTable  # the scores behind ``results``, row for row
     types: tuple[tuple[MunicipalityType, ...], ...] = field(repr=False)
-    measures: tuple[tuple[tuple[str, str], ...], ...] = field(repr=False)  # (id, title)
+    # (id, title, source kind, source, triggered_by) per pick
+    measures: tuple[tuple[tuple[str, str, str, str, tuple[str, ...]], ...], ...] = field(repr=False)
 
     @property
     def rows_rejected(self) -> int:

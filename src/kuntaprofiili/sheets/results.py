@@ -158,7 +158,10 @@ def outcome_json(outcome: BatchOutcome, questionnaire: Questionnaire, lang: str)
     )
     for record, types, measures in zip(results, outcome.types, outcome.measures, strict=True):
         record["types"] = [t.value for t in types]
-        record["measures"] = [{"id": i, "title": t} for i, t in measures]
+        record["measures"] = [
+            {"id": i, "title": t, "source": {"kind": k, "text": src}, "triggered_by": list(by)}
+            for i, t, k, src, by in measures
+        ]
     return {
         "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},
         "rows_read": outcome.rows_read,

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from kuntaprofiili.core.model import DONT_KNOW, Item, MunicipalityType, Questionnaire
-from kuntaprofiili.core.ranking import questionnaire_items, rank_measures
+from kuntaprofiili.core.ranking import RankedItem, Ranking, questionnaire_items, rank_measures
 from kuntaprofiili.core.scoring import BoolArray, FloatArray, ScoreTable, score_columns
 from kuntaprofiili.errors import InputFileError
 from kuntaprofiili.sheets.columns import (
@@ -43,6 +43,7 @@ from kuntaprofiili.sheets.rows import Cells, read_cells, row_problems
 
 if TYPE_CHECKING:
     from kuntaprofiili.core.classify import Classification
+    from kuntaprofiili.core.content import Measure
 
 
 def load_batch_context(
@@ -88,7 +89,8 @@ def score_sheet(
     group, classes = classify_rows(cells, keep, context)
     step()
     types = [c.types for c in classes]
-    measures = _measures(context, table, group, types, lang)
+    alands = [c.profile is not None and c.profile.is_aland for c in classes]
+    measures = _measures(context, table, group, (types, alands), lang)
     step()
     texts = (measures.ids, measures.titles)
     results = results_frame(cells, keep, table, (group, types), texts, layout.year is not None)
@@ -140,9 +142,10 @@ def _profile_only(cells: Cells, questionnaire: Questionnaire) -> Cells:
 
 @dataclass(frozen=True, slots=True)
 class _Picked:
-    """Each row's suggested measures as (id, title) pairs, and the same joined as text."""
+    """Each row's suggested measures as (id, title, source kind, source, triggered_by),
+    and the ids and titles joined as text."""
 
-    picked: tuple[tuple[tuple[str, str], ...], ...]
+    picked: tuple[tuple[tuple[str, str, str, str, tuple[str, ...]], ...], ...]
     ids: ObjectArray
     titles: ObjectArray
 
@@ -151,7 +154,7 @@ def _measures(
     context: BatchContext,
     table: ScoreTable,
     group: IntArray,
-    types: Sequence[tuple[MunicipalityType, ...]],
+    kinds: tuple[Sequence[tuple[MunicipalityType, ...]], Sequence[bool]],
     lang: str,
 ) -> _Picked:
     """Rank once per row through ``ranking``, then name each distinct pick once: rows
@@ -159,19 +162,54 @@ def _measures(
     if context.content is None or context.measures <= 0 or table.rows == 0:
         empty = np.full(table.rows, "", dtype=object)
         return _Picked(((),) * table.rows, empty, empty)
-    type_codes, type_groups = pd.factorize(pd.Series([",".join(t) for t in types], dtype=object))
-    groups = [tuple(MunicipalityType(t) for t in str(g).split(",")) for g in type_groups]
+    types, alands = kinds
+    keys = [",".join(t) + ("|aland" if a else "") for t, a in zip(types, alands, strict=True)]
+    type_codes, type_groups = pd.factorize(pd.Series(keys, dtype=object))
+    split = [str(g).split("|") for g in type_groups]
+    groups = [tuple(MunicipalityType(t) for t in parts[0].split(",")) for parts in split]
     library = context.content.measures
     items = questionnaire_items(context.questionnaire)
-    ranking = rank_measures(library, items, table, (type_codes[group], groups), context.measures)
-    codes, combos = _distinct_rows(ranking.measures, len(library))
-    pairs = [
-        tuple((library[j].id, library[j].title.get(lang)) for j in combo if j >= 0)
-        for combo in combos
-    ]
-    ids = np.array([" ".join(i for i, _ in p) for p in pairs], dtype=object)
-    titles = np.array([" | ".join(t for _, t in p) for p in pairs], dtype=object)
+    ranking = rank_measures(
+        library,
+        items,
+        table,
+        (type_codes[group], groups),
+        context.measures,
+        [len(parts) > 1 for parts in split],
+    )
+    masks = _trigger_masks(ranking, items)
+    codes, combos = _distinct_rows(ranking.measures * 8 + masks, len(library) * 8 + 7)
+    pairs = [_named(combo, library, lang) for combo in combos]
+    ids = np.array([" ".join(p[0] for p in pair) for pair in pairs], dtype=object)
+    titles = np.array([" | ".join(p[1] for p in pair) for pair in pairs], dtype=object)
     return _Picked(tuple([pairs[c] for c in codes.tolist()]), ids[codes], titles[codes])
+
+
+def _trigger_masks(ranking: Ranking, items: Sequence[RankedItem]) -> IntArray:
+    """Per row and pick, which of the measure's first three items are weak, as bits."""
+    at = {item.id: k for k, item in enumerate(items)}
+    masks = np.zeros(ranking.measures.shape, dtype=np.intp)
+    for j, measure in enumerate(ranking.library):
+        rows, slots = np.nonzero(ranking.measures == j)
+        for bit, item_id in enumerate(measure.items[:3]):
+            if item_id in at:
+                masks[rows, slots] |= ranking.weak[rows, at[item_id]].astype(np.intp) << bit
+    return np.where(ranking.measures >= 0, masks, 0)
+
+
+def _named(
+    combo: IntArray, library: Sequence[Measure], lang: str
+) -> tuple[tuple[str, str, str, str, tuple[str, ...]], ...]:
+    """One distinct combination of picks and trigger bits, as the results show it."""
+    out = []
+    for code in combo:
+        if code < 0:
+            continue
+        measure = library[int(code) // 8]
+        weak = [i for b, i in enumerate(measure.items[:3]) if int(code) % 8 >> b & 1]
+        kind, source = measure.source.kind, measure.source.text(lang)
+        out.append((measure.id, measure.title.get(lang), kind, source, tuple(weak)))
+    return tuple(out)
 
 
 def _distinct_rows(chosen: IntArray, measures: int) -> tuple[IntArray, IntArray]:

@@ -150,27 +150,81 @@ def _band(score: float | None) -> Band | None:
     return band_of(score)
 
 
-def advice_block(assessment: Assessment, content: Content, lang: str) -> RenderableType:
-    """The type's vision, the suggested measures and what to advocate for."""
+COMPACT_LINES = 3  # list entries per programme heading in the compact report
+
+
+def _programme_list(title: str, lines: list[str], lang: str, full: bool) -> list[RenderableType]:
+    shown = lines if full else lines[:COMPACT_LINES]
+    parts: list[RenderableType] = [Padding(Text(title, style="bold"), (0, 0, 0, 2))]
+    parts.append(Padding(_bullets(shown), (0, 0, 0, 2)))
+    if len(shown) < len(lines):
+        more = message("programme.more", lang, n=len(lines) - len(shown))
+        parts.append(Padding(Text(more, style="italic"), (0, 0, 0, 6)))
+    return parts
+
+
+def programme_block(
+    assessment: Assessment, content: Content, lang: str, full: bool = False
+) -> RenderableType:
+    """Kuntaliitto's programme for each of the municipality's types: vision, challenges,
+    opportunities, what the municipality can do and goals towards the state."""
+    parts: list[RenderableType] = []
+    for municipality_type in assessment.classification.types:
+        tc = content.type_content(municipality_type)
+        name = message(f"type.{municipality_type}", lang)
+        parts.append(_heading(message("programme.heading", lang, type=name)))
+        parts.append(Padding(Text(message("programme.vision", lang), style="bold"), (0, 0, 0, 2)))
+        parts.append(Padding(Text(tc.vision.get(lang)), (0, 0, 0, 4)))
+        sections = [
+            ("programme.challenges", tc.challenges),
+            ("programme.opportunities", tc.opportunities),
+            ("programme.municipal", tc.municipal_measures),
+            ("programme.state", tc.state_measures),
+        ]
+        for key, texts in sections:
+            lines = [t.get(lang) for t in texts]
+            parts += _programme_list(message(key, lang), lines, lang, full)
+    if full:
+        parts.append(_heading(message("programme.general", lang)))
+        parts.append(Padding(Text(content.general_vision.get(lang)), (0, 0, 0, 2)))
+    return Group(*parts)
+
+
+def aland_lines(assessment: Assessment, content: Content, lang: str) -> list[str]:
+    """Why the advice of an Åland municipality differs, and the questions that read
+    differently there; empty elsewhere."""
+    if not assessment.in_aland:
+        return []
     types = assessment.classification.types
-    primary = content.type_content(types[0])
-    parts: list[RenderableType] = [
-        _heading(message("report.vision", lang, type=message(f"type.{types[0]}", lang)))
-    ]
-    parts.append(Padding(Text(primary.vision.get(lang)), (0, 0, 0, 2)))
-    if MunicipalityType.SWEDISH_BILINGUAL in types[1:]:
-        bilingual = content.type_content(MunicipalityType.SWEDISH_BILINGUAL)
-        parts.append(_heading(message("report.vision_bilingual", lang)))
-        parts.append(Padding(Text(bilingual.vision.get(lang)), (0, 0, 0, 2)))
+    left_out = [m.title.get(lang) for m in content.measures if m.mainland_only and m.suits(types)]
+    lines = [message("aland.intro", lang, name=assessment.name)]
+    if left_out:
+        lines.append(message("aland.left_out", lang, titles="; ".join(left_out)))
+    notes = [i for i in assessment.questionnaire.items if i.aland_note is not None]
+    if notes:
+        lines.append(message("aland.questions", lang))
+        lines += [f"{i.text.get(lang)} {i.aland_note.get(lang)}" for i in notes if i.aland_note]
+    return lines
+
+
+def advice_block(
+    assessment: Assessment, content: Content, lang: str, full: bool = False
+) -> RenderableType:
+    """The programme per type, the suggested measures with their sources and the answers
+    behind them, and what Åland changes."""
+    parts: list[RenderableType] = [programme_block(assessment, content, lang, full)]
     parts.append(_heading(message("report.measures", lang)))
     for number, suggestion in enumerate(assessment.suggestions, start=1):
         measure = suggestion.measure
         parts.append(Text(f"{number}. {measure.title.get(lang)}", style="bold"))
         parts.append(Padding(Text(measure.why.get(lang)), (0, 0, 0, 3)))
-        reason = suggestion.reason(lang, assessment.item_text(suggestion.item_id, lang))
+        reason = suggestion.reason(lang, lambda i: assessment.item_text(i, lang))
         parts.append(Padding(Text(reason, style="italic"), (0, 0, 0, 3)))
-    parts.append(_heading(message("report.state_measures", lang)))
-    parts.append(_bullets([m.get(lang) for m in primary.state_measures]))
+        parts.append(Padding(Text(measure.source.text(lang), style="dim"), (0, 0, 0, 3)))
+    aland = aland_lines(assessment, content, lang)
+    if aland:
+        parts.append(_heading(message("aland.heading", lang)))
+        parts.append(_bullets(aland))
     return Group(*parts)
 
 
@@ -194,14 +248,16 @@ def evidence_block(assessment: Assessment, lang: str) -> list[RenderableType]:
     return [_heading(message("evidence.heading", lang)), _bullets(lines)]
 
 
-def build_report(assessment: Assessment, content: Content, lang: str) -> RenderableType:
-    """The whole report."""
+def build_report(
+    assessment: Assessment, content: Content, lang: str, full: bool = False
+) -> RenderableType:
+    """The whole report; ``full`` shows the programme's whole text."""
     from kuntaprofiili.views.whatif_view import whatif_block
 
     return Group(
         header(assessment, lang),
         scores_block(assessment, lang),
         whatif_block(assessment, content, lang),
-        advice_block(assessment, content, lang),
+        advice_block(assessment, content, lang, full),
         *evidence_block(assessment, lang),
     )

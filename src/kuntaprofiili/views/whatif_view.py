@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.padding import Padding
 from rich.text import Text
 
 from kuntaprofiili.core.answers import answer_text
 from kuntaprofiili.core.assessment import Assessment
 from kuntaprofiili.core.content import Content
 from kuntaprofiili.core.model import Questionnaire
-from kuntaprofiili.core.numbers import format_score, format_score_range
+from kuntaprofiili.core.numbers import format_number, format_score, format_score_range
 from kuntaprofiili.core.scoring import band_of
-from kuntaprofiili.core.whatif import Change, Lift, Outcome, lift_of
+from kuntaprofiili.core.whatif import Change, Lift, Outcome, lift_of, plan_json
 from kuntaprofiili.i18n import message
 from kuntaprofiili.views.labels import band_label
 
@@ -37,16 +36,37 @@ def lift_summary(lift: Lift, lang: str) -> str:
         "band": band,
         "target": message(f"band.{lift.target}", lang),
     }
+    if lift.outcome is Outcome.NOTHING:
+        return message("whatif.nothing", lang, **words)
+    after = _score_words(lift.after, lang)[0]
     if lift.outcome is Outcome.OUT_OF_REACH:
-        return message("whatif.out_of_reach", lang, **words)
-    return message("whatif.intro", lang, after=_score_words(lift.after, lang)[0], **words)
+        return message("whatif.best_term", lang, after=after, **words)
+    return message("whatif.plan_term", lang, after=after, **words)
+
+
+def second_term_summary(lift: Lift, lang: str) -> str | None:
+    """What a second council term would add, when one term is not enough."""
+    if not lift.second_term:
+        return None
+    score, band = _score_words(lift.second_after, lang)
+    return message("whatif.second_term", lang, after=score, band=band)
 
 
 def change_text(change: Change, questionnaire: Questionnaire, lang: str) -> str:
     """'Question: old answer → new answer'."""
     item = questionnaire.item(change.item_id)
     before, after = answer_text(item, change.before, lang), answer_text(item, change.after, lang)
-    return message("whatif.change", lang, question=item.text.get(lang), before=before, after=after)
+    text = message("whatif.change", lang, question=item.text.get(lang), before=before, after=after)
+    ind = item.indicator
+    if ind is not None and ind.term_change is not None:
+        note = message(
+            "whatif.term_note",
+            lang,
+            change=format_number(ind.term_change, lang),
+            unit=ind.unit.get(lang),
+        )
+        text += f" ({note})"
+    return text
 
 
 def measure_text(change: Change, lang: str) -> str:
@@ -57,20 +77,40 @@ def measure_text(change: Change, lang: str) -> str:
     )
 
 
+def _changes(changes: tuple[Change, ...], questionnaire: Questionnaire, lang: str) -> list[Text]:
+    out = []
+    for number, change in enumerate(changes, start=1):
+        out.append(Text(f"{number}. {change_text(change, questionnaire, lang)}", style="bold"))
+        out.append(Text("   " + measure_text(change, lang)))
+    return out
+
+
 def lift_block(lift: Lift, questionnaire: Questionnaire, lang: str) -> RenderableType:
     """The 'what would lift the score' section of the terminal report."""
     parts: list[RenderableType] = [
         Text("\n" + message("whatif.heading", lang), style="bold underline"),
         Text(lift_summary(lift, lang)),
+        *_changes(lift.changes, questionnaire, lang),
     ]
-    for number, change in enumerate(lift.changes, start=1):
-        parts.append(Text(f"{number}. {change_text(change, questionnaire, lang)}", style="bold"))
-        parts.append(Padding(Text(measure_text(change, lang)), (0, 0, 0, 3)))
     if lift.changes:
-        parts.append(Text(message("whatif.cost", lang, cost=lift.cost), style="italic"))
+        parts.append(Text(message("whatif.effort", lang, cost=lift.cost), style="italic"))
+    second = second_term_summary(lift, lang)
+    if second is not None:
+        parts.append(Text(second))
+        parts += _changes(lift.second_term, questionnaire, lang)
     return Group(*parts)
 
 
 def whatif_block(assessment: Assessment, content: Content, lang: str) -> RenderableType:
     """The terminal report's 'what would lift the score' section for an assessment."""
     return lift_block(lift_of(assessment, content), assessment.questionnaire, lang)
+
+
+def lift_json(lift: Lift, questionnaire: Questionnaire, lang: str) -> dict[str, object]:
+    """The plan as JSON with its sentences (``whatif --json``)."""
+    data = plan_json(lift)
+    data["summary"] = lift_summary(lift, lang)
+    for key, plan in (("changes", lift.changes), ("second_term", lift.second_term)):
+        for record, change in zip(data[key], plan, strict=True):  # type: ignore[call-overload]
+            record["text"] = change_text(change, questionnaire, lang)
+    return data
