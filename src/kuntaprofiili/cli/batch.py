@@ -24,9 +24,10 @@ from kuntaprofiili.cli._common import (
     _,
     consoles,
     handle_errors,
+    session_lang,
 )
 from kuntaprofiili.errors import ExitCode
-from kuntaprofiili.i18n import Lang, message
+from kuntaprofiili.i18n import message
 
 if TYPE_CHECKING:
     from kuntaprofiili.sheets.context import BatchContext, BatchOutcome
@@ -42,13 +43,14 @@ def template(
     output: Annotated[
         Path, typer.Option("--output", "-o", help=_("template.opt_output"), dir_okay=False)
     ],
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     questionnaire: QuestionnaireOption = None,
     excel_fi: ExcelFiOption = False,
     force: ForceOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Write a spreadsheet template to fill in for the batch command."""
+    lang = session_lang(lang)
     io = consoles()
     with handle_errors(io.err, lang, debug):
         from kuntaprofiili.sheets.template import build_template, write_template
@@ -64,12 +66,12 @@ def template(
 
 def batch(
     input_file: Annotated[
-        Path, typer.Argument(metavar="INPUT", help=_("batch.arg.input"), dir_okay=False)
+        Path, typer.Argument(metavar=_("metavar.input"), help=_("batch.arg.input"), dir_okay=False)
     ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help=_("batch.opt.output"), dir_okay=False)
     ],
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     questionnaire: QuestionnaireOption = None,
     strict: Annotated[bool, typer.Option("--strict", help=_("batch.opt.strict"))] = False,
     excel_fi: ExcelFiOption = False,
@@ -83,6 +85,7 @@ def batch(
     debug: DebugOption = False,
 ) -> None:
     """Score many municipalities from a spreadsheet (CSV or XLSX)."""
+    lang = session_lang(lang)
     io = consoles()
     with handle_errors(io.err, lang, debug):
         from kuntaprofiili.sheets.run import load_batch_context

@@ -18,10 +18,11 @@ from kuntaprofiili.cli._common import (
     ask_yes,
     consoles,
     handle_errors,
+    session_lang,
     stdin_is_terminal,
 )
 from kuntaprofiili.errors import InputFileError, OutputFileError
-from kuntaprofiili.i18n import Lang, message
+from kuntaprofiili.i18n import message
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,13 +32,17 @@ if TYPE_CHECKING:
 
 def drafts(
     delete: Annotated[
-        str | None, typer.Option("--delete", "-d", help=_("drafts.opt_delete"), metavar="N|PATH")
+        str | None,
+        typer.Option(
+            "--delete", "-d", help=_("drafts.opt_delete"), metavar=_("metavar.number_or_path")
+        ),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help=_("drafts.opt_yes"))] = False,
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """List unfinished assessments (drafts) and delete one."""
+    lang = session_lang(lang)
     from kuntaprofiili.files.drafts import home, list_drafts
 
     io = consoles()

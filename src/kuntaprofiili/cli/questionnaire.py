@@ -9,8 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from kuntaprofiili.cli._common import DebugOption, LangOption, _, consoles, handle_errors
-from kuntaprofiili.i18n import Lang, message
+from kuntaprofiili.cli._common import (
+    DebugOption,
+    LangOption,
+    _,
+    consoles,
+    handle_errors,
+    session_lang,
+)
+from kuntaprofiili.i18n import message
 
 if TYPE_CHECKING:
     from kuntaprofiili.core.model import Item, Questionnaire
@@ -18,7 +25,8 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 
 FileArgument = Annotated[
-    Path | None, typer.Argument(help=_("opt.questionnaire_file"), dir_okay=False)
+    Path | None,
+    typer.Argument(help=_("opt.questionnaire_file"), dir_okay=False, metavar=_("metavar.file")),
 ]
 
 
@@ -31,9 +39,10 @@ def _load(path: Path | None) -> Questionnaire:
 
 @app.command("validate", help=_("cmd.validate"))
 def validate(
-    file: FileArgument = None, lang: LangOption = Lang.FI, debug: DebugOption = False
+    file: FileArgument = None, lang: LangOption = None, debug: DebugOption = False
 ) -> None:
     """Check a questionnaire file and report every problem at once."""
+    lang = session_lang(lang)
     io = consoles()
     with handle_errors(io.err, lang, debug):
         q = _load(file)
@@ -44,11 +53,12 @@ def validate(
 @app.command("show", help=_("cmd.show"))
 def show(
     file: FileArgument = None,
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     as_json: Annotated[bool, typer.Option("--json", help=_("opt.show_json"))] = False,
     debug: DebugOption = False,
 ) -> None:
     """List the questions; --json prints them for machines."""
+    lang = session_lang(lang)
     io = consoles()
     with handle_errors(io.err, lang, debug):
         q = _load(file)

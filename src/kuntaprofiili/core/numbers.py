@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 MINUS = "\u2212"  # the typographic minus of printed text
 # Thousands separators people and spreadsheets write: space, no-break space, narrow no-break
@@ -76,3 +77,14 @@ def format_signed(value: float | None, lang: str) -> str:
         return "±" + format_number(0.0, lang, 1)
     text = format_number(value, lang, 1)
     return text if value < 0 else "+" + text
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleNumber:
+    """A number handed to a message, written for people in the message's language."""
+
+    value: float
+
+    def render(self, lang: str) -> str:
+        """:func:`format_number` in ``lang``."""
+        return format_number(self.value, lang)
