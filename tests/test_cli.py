@@ -120,7 +120,8 @@ def test_bad_answers_file_lists_every_problem(
     said = " ".join(swedish.stderr.split())  # the console wraps long lines
     assert "no_such_question: enkäten har ingen sådan fråga" in said
     # choices by number and label, never by code
-    assert "ett nummer 1–3 eller alternativets namn: 1) ja, 2) delvis, 3) nej eller ”vet ej”" in said
+    expected = "ett nummer 1–3 eller alternativets namn: 1) ja, 2) delvis, 3) nej eller ”vet ej”"
+    assert expected in said
     assert "yes, partly" not in said
     assert "climate_plan" in result.stderr and "perhaps" in result.stderr
     assert "co2_per_capita" in result.stderr and "outside the allowed range" in result.stderr

@@ -26,10 +26,13 @@ from kuntaprofiili.cli._common import (
     handle_errors,
     session_lang,
 )
+from kuntaprofiili.core.numbers import format_number, format_score
 from kuntaprofiili.errors import ExitCode
 from kuntaprofiili.i18n import message
 
 if TYPE_CHECKING:
+    from rich.console import Group
+
     from kuntaprofiili.sheets.context import BatchContext, BatchOutcome
     from kuntaprofiili.sheets.read import Sheet
 
@@ -273,30 +276,44 @@ def problems_table(outcome: BatchOutcome, lang: str) -> Table:
     return table
 
 
-def summary_table(outcome: BatchOutcome, lang: str) -> Table:
-    """Count and mean (median) score per dimension, by primary type and for all rows."""
+def summary_table(outcome: BatchOutcome, lang: str) -> Group:
+    """Mean (median) score per dimension and in all, for every row and by primary type.
+
+    One column per type and one row per dimension, so the table fits 80 columns; a
+    legend under it says what the numbers in brackets are.
+    """
+    from rich import box
+    from rich.console import Group
+
     from kuntaprofiili.core.model import Dimension
 
-    parts = [d.value for d in Dimension] + ["overall"]
-    table = Table(title=message("batch.summary_title", lang), title_justify="left")
-    table.add_column(message("batch.column.type", lang))
-    table.add_column(message("batch.column.count", lang), justify="right")
-    for part in parts:
-        label = (
-            message(f"dimension.{part}", lang)
-            if part != "overall"
-            else message("batch.column.overall", lang)
-        )
-        table.add_column(label, justify="right")
-    for row in outcome.summary.to_dict("records"):
+    records = outcome.summary.to_dict("records")
+    table = Table(
+        title=message("batch.summary_title", lang),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 0),
+    )
+    table.add_column("", no_wrap=True)
+    for row in records:
         kind = str(row["type"])
         name = message("batch.column.all", lang) if kind == "all" else message(f"type.{kind}", lang)
-        cells = [_mean_median(row[f"{p}_mean"], row[f"{p}_median"]) for p in parts]
-        table.add_row(name, str(row["count"]), *cells, end_section=kind == "all")
-    return table
+        # as narrow as its longest word, so that type names wrap instead of being cut
+        table.add_column(name, justify="right", width=max(6, *(len(w) for w in name.split())))
+    table.add_row(
+        message("batch.column.count", lang), *(format_number(r["count"], lang) for r in records)
+    )
+    parts = [(f"dimension.{d.value}", d.value) for d in Dimension]
+    for key, part in [*parts, ("batch.column.overall", "overall")]:
+        cells = [_mean_median(r[f"{part}_mean"], r[f"{part}_median"], lang) for r in records]
+        table.add_row(message(key, lang), *cells)
+    legend = Text(message("batch.summary.legend", lang), style="dim")
+    return Group(table, legend)
 
 
-def _mean_median(mean: float, median: float) -> str:
+def _mean_median(mean: float, median: float, lang: str) -> str:
     if mean != mean:  # NaN: no row of the type has a score
         return "–"
-    return f"{mean:.1f} ({median:.1f})"
+    return f"{format_score(mean, lang)}\n({format_score(median, lang)})"

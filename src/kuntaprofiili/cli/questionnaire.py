@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from kuntaprofiili.cli._common import (
     DebugOption,
@@ -17,6 +18,7 @@ from kuntaprofiili.cli._common import (
     handle_errors,
     session_lang,
 )
+from kuntaprofiili.core.numbers import format_number
 from kuntaprofiili.i18n import message
 
 if TYPE_CHECKING:
@@ -103,24 +105,31 @@ def _item_json(q: Questionnaire, item: Item, lang: str) -> dict[str, Any]:
 
 
 def questions_table(q: Questionnaire, lang: str) -> Table:
-    """The questions as a table that fits 80 columns."""
-    table = Table(title=f"{q.title.get(lang)} ({q.id} {q.version})", expand=False)
-    table.add_column("id", no_wrap=True, style="cyan")
-    table.add_column(message("questionnaire.col_dimension", lang))
-    table.add_column(message("questionnaire.col_question", lang), overflow="fold")
-    table.add_column(message("questionnaire.col_answers", lang), overflow="fold")
-    for item in q.items:
-        table.add_row(
-            item.id,
-            message(f"dimension.{_section_label(q, item)}", lang),
-            item.text.get(lang),
-            _answers_hint(item, lang),
-        )
+    """The questions as a table that fits 80 columns, one section per dimension.
+
+    The question's id (the answers-file key) goes under its text, so no column has to
+    break a word; the answers are the labels people see at the prompt.
+    """
+    table = Table(title=f"{q.title.get(lang)} ({q.id} {q.version})", expand=True)
+    table.add_column("#", justify="right", no_wrap=True, style="dim")
+    table.add_column(message("questionnaire.col_question", lang), ratio=3)
+    table.add_column(message("questionnaire.col_answers", lang), ratio=2)
+    previous = None
+    for number, item in enumerate(q.items, start=1):
+        dimension = _section_label(q, item)
+        if dimension != previous:
+            heading = Text(message(f"dimension.{dimension}", lang), style="bold")
+            table.add_row("", heading, "", end_section=False)
+            previous = dimension
+        question = Text(item.text.get(lang))
+        question.append(f"\n{item.id}", style="cyan")
+        table.add_row(str(number), question, _answers_hint(item, lang))
     return table
 
 
 def _answers_hint(item: Item, lang: str) -> str:
     if item.indicator is not None:
         ind = item.indicator
-        return f"{ind.min:g}–{ind.max:g} {ind.unit.get(lang)}"
-    return " / ".join(c.code for c in item.choices)
+        low, high = format_number(ind.min, lang), format_number(ind.max, lang)
+        return f"{low}–{high}\u00a0{ind.unit.get(lang)}"
+    return "\n".join(f"{n}) {c.label.get(lang)}" for n, c in enumerate(item.choices, 1))

@@ -261,6 +261,6 @@ def answer_text(item: Item, value: AnswerValue | None, lang: str) -> str:
         return message("whatif.unanswered", lang)
     if item.indicator is not None:
         number = format_number(float(value), lang)
-        return f"{number} {item.indicator.unit.get(lang)}"
+        return f"{number}\u00a0{item.indicator.unit.get(lang)}"  # the unit stays with it
     choice = item.choice(str(value))
     return choice.label.get(lang) if choice is not None else str(value)
