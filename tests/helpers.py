@@ -25,7 +25,7 @@ MINI_ANSWERS: dict[str, Any] = {
 }
 
 
-def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn:
+def spawn_cli(home: Path, *args: str | Path, columns: int = 100) -> pexpect.spawn:
     """``python -m kuntaprofiili ARGS`` in a pseudo-terminal, 100 columns, no colour.
 
     Drafts go to ``home``; everything the program prints is kept in ``child.logfile_read``.
@@ -34,7 +34,7 @@ def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn:
         **os.environ,
         "KUNTAPROFIILI_HOME": str(home),
         "NO_COLOR": "1",
-        "COLUMNS": "100",
+        "COLUMNS": str(columns),
         "TERM": "dumb",
     }
     child = pexpect.spawn(
@@ -43,7 +43,7 @@ def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn:
         env=env,
         encoding="utf-8",
         timeout=30,
-        dimensions=(40, 100),
+        dimensions=(40, columns),
     )
     child.logfile_read = io.StringIO()
     return child

@@ -77,12 +77,16 @@ def wrap_lines(text: str, width: int) -> list[str]:
 
     A word longer than the line (a long path) gets a line of its own and stays whole;
     the continuation lines of a bullet are hang-indented under its text. A no-break
-    space (as between a number and its unit) never breaks.
+    space (as between a number and its unit) never breaks. A line indented by two
+    spaces that is not a bullet is a path or a command to copy: it is kept whole.
     """
     lines: list[str] = []
     for line in text.split("\n"):
         body = line.lstrip(" ")
         bullet = _BULLET.match(body)
+        if line.startswith("  ") and bullet is None:
+            lines.append(line)
+            continue
         hang = " " * (len(line) - len(body) + (bullet.end() if bullet else 0))
         wrapped = textwrap.wrap(
             line,
@@ -126,9 +130,12 @@ def handle_errors(err: Console, lang: LangSource, debug: bool = False) -> Iterat
         chosen = lang() if callable(lang) else lang
         text = message(error.key, chosen, **error.params)
         prefix = "" if isinstance(error, Interrupted) else message("cli.error_prefix", chosen)
+        if isinstance(error, Interrupted):
+            err.print()  # off the line of the prompt where ^C was typed
         say(err, text, prefix=prefix)
         raise typer.Exit(int(error.exit_code)) from None
     except (KeyboardInterrupt, EOFError):  # Ctrl-C or Ctrl-D at a prompt outside the interview
+        err.print()
         say(err, message("cli.interrupted", lang() if callable(lang) else lang))
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 

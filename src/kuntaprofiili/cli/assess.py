@@ -106,7 +106,11 @@ class Session:
         return self.lang
 
 
-SWEDISH_MAJORITY = ("bilingual_swedish_majority", "unilingual_swedish")
+# Language statuses whose municipalities get Swedish by default, and the notice saying so.
+SWEDISH_MAJORITY = {
+    "bilingual_swedish_majority": "assess.swedish_default",
+    "unilingual_swedish": "assess.swedish_default_unilingual",
+}
 
 
 def _first_guess(asked: Lang | None, stored: str | None) -> str:
@@ -126,8 +130,9 @@ def _language_for(
     explicit = env_lang()
     if explicit:
         return explicit
-    if place is not None and place.language_status in SWEDISH_MAJORITY:
-        say(io.err, message("assess.swedish_default", "sv", name=place.name_sv))
+    notice = SWEDISH_MAJORITY.get(place.language_status) if place is not None else None
+    if place is not None and notice is not None:
+        say(io.err, message(notice, "sv", name=place.name_sv))
         return "sv"
     return locale_lang() or "fi"
 

@@ -266,9 +266,15 @@ def _print_outcome(outcome: BatchOutcome, io: Consoles, lang: str, errors: Path)
 def problems_table(outcome: BatchOutcome, lang: str) -> Table:
     """The first problems, as Excel would point at them."""
     table = Table(title=message("batch.problems_title", lang), title_justify="left")
-    for key in ("row", "column", "value", "problem", "expected"):
+    for key in (
+        "batch.column.row",
+        "batch.column.column",
+        "batch.column.value",
+        "batch.column.problem",
+        "batch.column.expected",
+    ):
         table.add_column(
-            message(f"batch.column.{key}", lang), justify="right" if key == "row" else "left"
+            message(key, lang), justify="right" if key == "batch.column.row" else "left"
         )
     for p in outcome.problems[:SHOWN_PROBLEMS]:
         cells = (str(p.row), p.column, p.value, p.problem, p.expected)
