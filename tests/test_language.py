@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 from typer.testing import CliRunner
 
@@ -352,8 +353,6 @@ def test_interview_at_80_columns_in_a_terminal(tmp_path: Path, lang: str) -> Non
 
 
 def pexpect_eof() -> object:
-    import pexpect
-
     return pexpect.EOF
 
 
