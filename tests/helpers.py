@@ -64,7 +64,7 @@ def _default_signals() -> None:
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
-def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn[str]:
+def spawn_cli(home: Path, *args: str | Path, columns: int = 100) -> pexpect.spawn[str]:
     """``python -m kuntaprofiili ARGS`` in a pseudo-terminal, 100 columns, no colour.
 
     Drafts go to ``home``; everything the program prints is kept in ``child.logfile_read``.
@@ -75,7 +75,7 @@ def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn[str]:
         **os.environ,
         "KUNTAPROFIILI_HOME": str(home),
         "NO_COLOR": "1",
-        "COLUMNS": "100",
+        "COLUMNS": str(columns),
         "TERM": "dumb",
     }
     child = pexpect.spawn(
@@ -84,7 +84,7 @@ def spawn_cli(home: Path, *args: str | Path) -> pexpect.spawn[str]:
         env=env,
         encoding="utf-8",
         timeout=30,
-        dimensions=(40, 100),
+        dimensions=(40, columns),
         preexec_fn=_default_signals,
     )
     child.logfile_read = io.StringIO()

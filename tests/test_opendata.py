@@ -242,7 +242,7 @@ def test_assess_offers_the_fetched_values_with_source_and_year(
     point_at(httpserver, monkeypatch)
     assert run("update", "-m", "Espoo").exit_code == 0
     result = CliRunner().invoke(app, ["assess", "-m", "Espoo", "--lang", "fi"], input="\n")
-    assert "[274583] Tilastokeskus 2016 >" in result.stdout
+    assert "[274\u00a0583\u00a0asukasta] Tilastokeskus 2016 >" in result.stdout
     draft = next((_isolated_home / "drafts").glob("*.draft.yaml"))
     assert "population: 274583" in draft.read_text(encoding="utf-8")
 

@@ -51,7 +51,7 @@ def _espoo_answers(q: Questionnaire) -> AnswerSet:
             "fi",
             ["Kestävyysprofiili: Espoo", "suuri kaupunki", "Ehdotetut toimenpiteet", "keltainen"],
         ),
-        ("sv", ["Hållbarhetsprofil: Espoo", "stor stad", "Föreslagna åtgärder", "gul"]),
+        ("sv", ["Hållbarhetsprofil: Esbo", "stor stad", "Föreslagna åtgärder", "gul"]),
         ("en", ["Sustainability profile: Espoo", "large city", "Suggested measures", "yellow"]),
     ],
 )

@@ -73,8 +73,10 @@ class Interrupted(KuntaprofiiliError):  # an event, not a bug: no 'Error' suffix
 
     exit_code = ExitCode.INTERRUPTED
 
-    def __init__(self, answers: Mapping[str, object], draft: str | None = None) -> None:
+    def __init__(
+        self, answers: Mapping[str, object], draft: str | None = None, command: str | None = None
+    ) -> None:
         self.answers = dict(answers)
         self.draft = draft
         key = "error.interrupted" if draft else "error.interrupted_nothing"
-        super().__init__(key, draft=draft or "-")
+        super().__init__(key, draft=draft or "-", command=command or "-")

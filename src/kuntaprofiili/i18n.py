@@ -30,16 +30,24 @@ LANGS: tuple[str, ...] = tuple(lang.value for lang in Lang)
 DEFAULT_LANG = "fi"
 
 
-def default_lang() -> str:
-    """The language for --help and defaults: ``KUNTAPROFIILI_LANG``, else the locale, else fi."""
+def env_lang() -> str | None:
+    """The language KUNTAPROFIILI_LANG names, if any."""
     explicit = os.environ.get("KUNTAPROFIILI_LANG", "").strip().lower()
-    if explicit in LANGS:
-        return explicit
+    return explicit if explicit in LANGS else None
+
+
+def locale_lang() -> str | None:
+    """The language of the locale (LC_ALL, LC_MESSAGES, LANG), if it is one of ours."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         prefix = os.environ.get(var, "")[:2].lower()
         if prefix in LANGS:
             return prefix
-    return DEFAULT_LANG
+    return None
+
+
+def default_lang() -> str:
+    """The language when --lang is not given: ``KUNTAPROFIILI_LANG``, else the locale, else fi."""
+    return env_lang() or locale_lang() or DEFAULT_LANG
 
 
 HELP_FILE = "help.toml"
@@ -86,7 +94,8 @@ def _flatten(table: dict[str, Any], prefix: str, out: dict[str, dict[str, str]])
 class Term:
     """A message (key and parameters) that core code can hand on without choosing a language.
 
-    Given as a parameter of another message it is translated along with it: core code
+    Given as a parameter of another message it is translated along with it (so is any
+    parameter with a ``render(lang)`` method, such as a number for people): core code
     says *what kind* of file was too large, or what is wrong with a questionnaire, and
     the CLI decides the language.
     """
@@ -132,7 +141,7 @@ def _fill(texts: dict[str, str] | None, key: str, lang: str, params: dict[str, A
     text = texts.get(lang, texts["en"])
     if not params:
         return text
-    filled = {k: v.render(lang) if isinstance(v, Term | Lines) else v for k, v in params.items()}
+    filled = {k: v.render(lang) if hasattr(v, "render") else v for k, v in params.items()}
     return text.format(**filled)
 
 

@@ -17,6 +17,9 @@ from kuntaprofiili.cli import questionnaire as _questionnaire
 from kuntaprofiili.cli import report as _report
 from kuntaprofiili.cli import robustness as _robustness
 from kuntaprofiili.cli._common import _
+from kuntaprofiili.cli.click_texts import install as _install_click_texts
+
+_install_click_texts()
 
 app = typer.Typer(
     name="kuntaprofiili",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,10 +20,12 @@ from kuntaprofiili.cli._common import (
     ask_yes,
     consoles,
     handle_errors,
+    say,
+    session_lang,
     stdin_is_terminal,
 )
 from kuntaprofiili.core.typecodes import MunicipalityType
-from kuntaprofiili.i18n import Lang, Term, message
+from kuntaprofiili.i18n import LANGS, Lang, Term, env_lang, locale_lang, message
 
 if TYPE_CHECKING:
     from kuntaprofiili.core.answers import AnswerSet, AnswerValue
@@ -66,7 +68,8 @@ def assess(
     json: Annotated[Path | None, typer.Option("--json", help=_("opt.json"), dir_okay=False)] = None,
     excel_fi: Annotated[bool, typer.Option("--excel-fi", help=_("opt.excel_fi"))] = False,
     type_: Annotated[
-        MunicipalityType | None, typer.Option("--type", "-t", help=_("opt.type"))
+        MunicipalityType | None,
+        typer.Option("--type", "-t", help=_("opt.type"), metavar=_("metavar.type")),
     ] = None,
     force: ForceOption = False,
     full: Annotated[bool, typer.Option("--full", help=_("programme.opt_full"))] = False,
@@ -75,33 +78,91 @@ def assess(
     """Answer the questionnaire and get scores, the municipality type and advice."""
     io = consoles()
     outputs = Outputs(save, csv, json, excel_fi, force, full)
-    chosen = str(lang or Lang.FI)
-    with handle_errors(io.err, chosen, debug):
-        municipality = municipality or _named_in(resume)
-        place = _find_place(municipality, io, chosen)
-        lang = _language_for(lang, place, io)
-        outputs = _check_outputs(outputs, io, lang)
+    named, stored = _named_in(resume)
+    session = Session(_first_guess(lang, stored))
+    with handle_errors(io.err, session.get, debug):
+        municipality = municipality or named
+        place = _find_place(municipality, io, session.lang)
+        session.lang = _language_for(lang, stored, place, io)
+        chosen = session.lang
+        outputs = _check_outputs(outputs, io, chosen)
         q = _load_questionnaire(questionnaire)
         draft: Path | None = None
         if answers is not None:
             answer_set = _read_answers(answers, q, municipality)
         else:
-            answer_set, draft = _interview(q, municipality, place, io, lang, outputs, resume)
+            again = _resume_command(outputs, questionnaire, type_, chosen)
+            answer_set, draft = _interview(
+                q, municipality, place, io, chosen, outputs, resume, again
+            )
         override = type_ or _override_in(answer_set)
-        _finish(q, answer_set, place, override, io, lang, outputs, draft)
+        _finish(q, answer_set, place, override, io, chosen, outputs, draft)
 
 
-SWEDISH_MAJORITY = ("bilingual_swedish_majority", "unilingual_swedish")
+@dataclass(slots=True)
+class Session:
+    """The language of this run, settled once the municipality is known."""
+
+    lang: str
+
+    def get(self) -> str:
+        """The language now (for messages of errors that may come before it is settled)."""
+        return self.lang
 
 
-def _language_for(asked: Lang | None, place: Municipality | None, io: Consoles) -> Lang:
-    """--lang if given; otherwise Swedish for a Swedish-majority municipality, else Finnish."""
+# Language statuses whose municipalities get Swedish by default, and the notice saying so.
+SWEDISH_MAJORITY = {
+    "bilingual_swedish_majority": "assess.swedish_default",
+    "unilingual_swedish": "assess.swedish_default_unilingual",
+}
+
+
+def _first_guess(asked: Lang | None, stored: str | None) -> str:
+    """The language before the municipality is known: --lang, the draft's, the default."""
+    return str(session_lang(asked, stored))
+
+
+def _language_for(
+    asked: Lang | None, stored: str | None, place: Municipality | None, io: Consoles
+) -> str:
+    """--lang; else the draft's language; else KUNTAPROFIILI_LANG; else Swedish for a
+    Swedish-majority municipality; else the locale; else Finnish."""
     if asked is not None:
-        return asked
-    if place is not None and place.language_status in SWEDISH_MAJORITY:
-        io.err.print(message("assess.swedish_default", "sv", name=place.name_sv), markup=False)
-        return Lang.SV
-    return Lang.FI
+        return str(asked)
+    if stored in LANGS:
+        return str(stored)
+    explicit = env_lang()
+    if explicit:
+        return explicit
+    notice = SWEDISH_MAJORITY.get(place.language_status) if place is not None else None
+    if place is not None and notice is not None:
+        say(io.err, message(notice, "sv", name=place.name_sv))
+        return "sv"
+    return locale_lang() or "fi"
+
+
+def _resume_command(
+    outputs: Outputs, questionnaire: Path | None, type_: MunicipalityType | None, lang: str
+) -> Callable[[Path], str]:
+    """The command that continues this interview from its draft, options included."""
+    import shlex
+
+    def command(draft: Path) -> str:
+        words = ["kuntaprofiili", "assess", "--resume", str(draft), "--lang", lang]
+        for option, value in (
+            ("--questionnaire", questionnaire),
+            ("--save", outputs.save),
+            ("--csv", outputs.csv),
+            ("--json", outputs.json),
+            ("--type", type_.value if type_ else None),
+        ):
+            if value is not None:
+                words += [option, str(value)]
+        if outputs.excel_fi:
+            words.append("--excel-fi")
+        return shlex.join(words)
+
+    return command
 
 
 def _check_outputs(outputs: Outputs, io: Consoles, lang: str) -> Outputs:
@@ -122,16 +183,24 @@ def _load_questionnaire(path: Path | None) -> Questionnaire:
     return load_questionnaire(path or default_questionnaire())
 
 
-def _named_in(draft: Path | None) -> str | None:
-    """The municipality a draft given with --resume names, so that it is not lost."""
-    if draft is None:
-        return None
+def _named_in(draft: Path | None) -> tuple[str | None, str | None]:
+    """The municipality and the language a draft given with --resume names, so that
+    neither is lost; (None, None) when there is no draft or it cannot be read yet
+    (reading it properly later says what is wrong, in the session's language)."""
+    if draft is None or not draft.is_file():
+        return None, None
+    from kuntaprofiili.errors import KuntaprofiiliError
     from kuntaprofiili.files.drafts import MAX_ANSWERS_BYTES
     from kuntaprofiili.files.safeio import read_yaml
 
-    raw = read_yaml(draft, MAX_ANSWERS_BYTES, "draft")
-    name = raw.get("municipality") if isinstance(raw, dict) else None
-    return str(name) if name else None
+    try:
+        raw = read_yaml(draft, MAX_ANSWERS_BYTES, "draft")
+    except KuntaprofiiliError:
+        return None, None
+    if not isinstance(raw, dict):
+        return None, None
+    name, language = raw.get("municipality"), raw.get("language")
+    return (str(name) if name else None), (str(language) if language in LANGS else None)
 
 
 def _find_place(name: str | None, io: Consoles, lang: str) -> Municipality | None:
@@ -145,10 +214,7 @@ def _find_place(name: str | None, io: Consoles, lang: str) -> Municipality | Non
     found = find_municipality(name, everyone)
     if found is None:
         close = ", ".join(m.name(lang) for m in search_municipalities(name, everyone, limit=5))
-        io.err.print(
-            message("assess.unknown_municipality", lang, name=name, close=close or "-"),
-            markup=False,
-        )
+        say(io.err, message("assess.unknown_municipality", lang, name=name, close=close or "-"))
     return found
 
 
@@ -174,8 +240,12 @@ def _interview(
     lang: str,
     outputs: Outputs,
     resume: Path | None,
+    again: Callable[[Path], str],
 ) -> tuple[AnswerSet, Path]:
-    """Ask the questions, saving a draft after every answer; returns answers and draft."""
+    """Ask the questions, saving a draft after every answer; returns answers and draft.
+
+    Interrupted or crashed, the user is told the command that continues from the draft.
+    """
     from kuntaprofiili.core.answers import AnswerSet
     from kuntaprofiili.errors import Interrupted
     from kuntaprofiili.files.drafts import draft_path, write_answers
@@ -188,10 +258,13 @@ def _interview(
 
     def save_draft(answers: Mapping[str, AnswerValue]) -> None:
         write_answers(
-            draft, AnswerSet(q.id, q.version, dict(answers), municipality, evidence=evidence)
+            draft,
+            AnswerSet(
+                q.id, q.version, dict(answers), municipality, evidence=evidence, language=lang
+            ),
         )
 
-    io.out.print(Text(message("assess.intro", lang, draft=str(draft)), style="dim"))
+    say(io.out, message("assess.intro", lang, draft=str(draft)), style="dim")
     fetched = _fetched(q, place, io, lang)
     interview = Interview(
         q,
@@ -207,12 +280,18 @@ def _interview(
     try:
         answers = interview.run()
     except Interrupted as stop:
-        raise Interrupted(stop.answers, str(draft) if stop.answers else None) from None
+        if not stop.answers:
+            raise Interrupted({}) from None
+        raise Interrupted(stop.answers, str(draft), again(draft)) from None
+    except Exception:
+        if draft.is_file():
+            say(io.err, message("assess.crashed", lang, draft=str(draft), command=again(draft)))
+        raise
     from kuntaprofiili.opendata.prefill import provenance
 
     record = provenance(q, answers, fetched)
     answer_set = AnswerSet(
-        q.id, q.version, answers, municipality, provenance=record, evidence=evidence
+        q.id, q.version, answers, municipality, provenance=record, evidence=evidence, language=lang
     )
     return answer_set, draft
 
@@ -227,7 +306,7 @@ def _fetched(
 
     fetched = read_prefill(q, place.code)
     if fetched is None:
-        io.err.print(message("opendata.no_cache", lang), markup=False)
+        say(io.err, message("opendata.no_cache", lang))
     return fetched or {}
 
 
@@ -304,7 +383,7 @@ def _store_answers(
     write_answers(target, answer_set)
     if draft is not None and draft != target:
         draft.unlink(missing_ok=True)
-    io.err.print(message("assess.saved", lang, path=str(target)), markup=False)
+    say(io.err, message("assess.saved", lang, path=str(target)))
 
 
 def _export(result: object, io: Consoles, lang: str, outputs: Outputs) -> None:
@@ -314,7 +393,7 @@ def _export(result: object, io: Consoles, lang: str, outputs: Outputs) -> None:
     if outputs.csv is not None:
         dialect = CsvDialect.EXCEL_FI if outputs.excel_fi else CsvDialect.PLAIN
         write_csv([result_row(result, lang)], outputs.csv, dialect, outputs.force, lang)  # type: ignore[arg-type]
-        io.err.print(message("assess.wrote", lang, path=str(outputs.csv)), markup=False)
+        say(io.err, message("assess.wrote", lang, path=str(outputs.csv)))
     if outputs.json is not None:
         write_json(result_json(result, lang), outputs.json, outputs.force)  # type: ignore[arg-type]
-        io.err.print(message("assess.wrote", lang, path=str(outputs.json)), markup=False)
+        say(io.err, message("assess.wrote", lang, path=str(outputs.json)))

@@ -25,11 +25,15 @@ from kuntaprofiili.cli._common import (
     _,
     consoles,
     handle_errors,
+    session_lang,
 )
+from kuntaprofiili.core.numbers import format_number, format_score
 from kuntaprofiili.errors import ExitCode
-from kuntaprofiili.i18n import Lang, message
+from kuntaprofiili.i18n import message
 
 if TYPE_CHECKING:
+    from rich.console import Group
+
     from kuntaprofiili.sheets.context import BatchContext, BatchOutcome
     from kuntaprofiili.sheets.read import Sheet
     from kuntaprofiili.sheets.write import Staging
@@ -44,13 +48,14 @@ def template(
     output: Annotated[
         Path, typer.Option("--output", "-o", help=_("template.opt_output"), dir_okay=False)
     ],
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     questionnaire: QuestionnaireOption = None,
     excel_fi: ExcelFiOption = False,
     force: ForceOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Write a spreadsheet template to fill in for the batch command."""
+    lang = session_lang(lang)
     io = consoles()
     with handle_errors(io.err, lang, debug):
         from kuntaprofiili.sheets.template import build_template, write_template
@@ -66,12 +71,12 @@ def template(
 
 def batch(
     input_file: Annotated[
-        Path, typer.Argument(metavar="INPUT", help=_("batch.arg.input"), dir_okay=False)
+        Path, typer.Argument(metavar=_("metavar.input"), help=_("batch.arg.input"), dir_okay=False)
     ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help=_("batch.opt.output"), dir_okay=False)
     ],
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     questionnaire: QuestionnaireOption = None,
     strict: Annotated[bool, typer.Option("--strict", help=_("batch.opt.strict"))] = False,
     excel_fi: ExcelFiOption = False,
@@ -85,6 +90,7 @@ def batch(
     debug: DebugOption = False,
 ) -> None:
     """Score many municipalities from a spreadsheet (XLSX, ODS, XLS or CSV)."""
+    lang = session_lang(lang)
     io = consoles()
     with handle_errors(io.err, lang, debug):
         from kuntaprofiili.sheets.run import load_batch_context
@@ -315,9 +321,15 @@ def _print_outcome(outcome: BatchOutcome, io: Consoles, lang: str, errors: Path 
 def problems_table(outcome: BatchOutcome, lang: str) -> Table:
     """The first problems, as Excel would point at them."""
     table = Table(title=message("batch.problems_title", lang), title_justify="left")
-    for key in ("row", "column", "value", "problem", "expected"):
+    for key in (
+        "batch.column.row",
+        "batch.column.column",
+        "batch.column.value",
+        "batch.column.problem",
+        "batch.column.expected",
+    ):
         table.add_column(
-            message(f"batch.column.{key}", lang), justify="right" if key == "row" else "left"
+            message(key, lang), justify="right" if key == "batch.column.row" else "left"
         )
     for p in outcome.problems[:SHOWN_PROBLEMS]:
         cells = (str(p.row), p.column, p.value, p.problem, p.expected)
@@ -325,39 +337,53 @@ def problems_table(outcome: BatchOutcome, lang: str) -> Table:
     return table
 
 
-def summary_table(outcome: BatchOutcome, lang: str) -> Table:
-    """Count and mean (median) score per dimension, by primary type and for all rows."""
+def summary_table(outcome: BatchOutcome, lang: str) -> Group:
+    """Mean (median) score per dimension and in all, for every row and by primary type.
+
+    One column per type and one row per dimension, so the table fits 80 columns; a
+    legend under it says what the numbers in brackets are.
+    """
+    from rich import box
+    from rich.console import Group
+
     from kuntaprofiili.core.model import Dimension
 
-    parts = [d.value for d in Dimension] + ["overall"]
-    table = Table(title=message("batch.summary_title", lang), title_justify="left")
-    table.add_column(message("batch.column.type", lang))
-    table.add_column(message("batch.column.count", lang), justify="right")
-    for part in parts:
-        label = (
-            message(f"dimension.{part}", lang)
-            if part != "overall"
-            else message("batch.column.overall", lang)
-        )
-        table.add_column(label, justify="right")
-    for row in outcome.summary.to_dict("records"):
+    records = outcome.summary.to_dict("records")
+    table = Table(
+        title=message("batch.summary_title", lang),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 0),
+    )
+    table.add_column("", no_wrap=True)
+    for row in records:
         kind, group = str(row["type"]), str(row["group"])
         name = message("batch.column.all", lang) if kind == "all" else message(f"type.{kind}", lang)
         if group == "further":
             name = message("sheets.further_type", lang, type=name)
-        cells = [_mean_median(row[f"{p}_mean"], row[f"{p}_median"]) for p in parts]
-        table.add_row(name, _counted(row, lang), *cells, end_section=kind == "all")
-    return table
+        # as narrow as its longest word, so that type names wrap instead of being cut
+        table.add_column(name, justify="right", width=max(6, *(len(w) for w in name.split())))
+    table.add_row(message("batch.column.count", lang), *(_counted(r, lang) for r in records))
+    parts = [(f"dimension.{d.value}", d.value) for d in Dimension]
+    for key, part in [*parts, ("batch.column.overall", "overall")]:
+        cells = [_mean_median(r[f"{part}_mean"], r[f"{part}_median"], lang) for r in records]
+        table.add_row(message(key, lang), *cells)
+    legend = Text(message("batch.summary.legend", lang), style="dim")
+    return Group(table, legend)
 
 
 def _counted(row: Mapping[Any, Any], lang: str) -> str:
     """'12', or '12 (2 ilman pisteitä)' when some rows have no overall score."""
+    count = format_number(row["count"], lang)
     if not row["unscored"]:
-        return str(row["count"])
-    return message("sheets.count_unscored", lang, count=row["count"], unscored=row["unscored"])
+        return count
+    unscored = format_number(row["unscored"], lang)
+    return message("sheets.count_unscored", lang, count=count, unscored=unscored)
 
 
-def _mean_median(mean: float, median: float) -> str:
+def _mean_median(mean: float, median: float, lang: str) -> str:
     if mean != mean:  # NaN: no row of the type has a score
         return "–"
-    return f"{mean:.1f} ({median:.1f})"
+    return f"{format_score(mean, lang)}\n({format_score(median, lang)})"

@@ -21,9 +21,10 @@ from kuntaprofiili.cli._common import (
     _,
     consoles,
     handle_errors,
+    session_lang,
 )
 from kuntaprofiili.errors import ExitCode, KuntaprofiiliError
-from kuntaprofiili.i18n import Lang, message
+from kuntaprofiili.i18n import message
 
 if TYPE_CHECKING:
     from kuntaprofiili.core.model import Questionnaire
@@ -41,10 +42,11 @@ MunicipalityOption = Annotated[
 def update(
     municipality: MunicipalityOption = None,
     questionnaire: QuestionnaireOption = None,
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Fetch every mapped statistic into the cache; resumes an interrupted update."""
+    lang = session_lang(lang)
     io = consoles()
     with handle_errors(io.err, lang, debug):
         from kuntaprofiili.files.municipality_file import load_municipalities
@@ -145,10 +147,11 @@ def _report(q: Questionnaire, outcome: Outcome, io: Consoles, lang: str) -> None
 def show(
     municipality: MunicipalityOption = None,
     questionnaire: QuestionnaireOption = None,
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Show the cache's age, and its values for one municipality or per question."""
+    lang = session_lang(lang)
     io = consoles()
     with handle_errors(io.err, lang, debug):
         from kuntaprofiili.files.municipality_file import load_municipalities
@@ -185,8 +188,13 @@ def _overview_table(q: Questionnaire, cache: dict[str, Any], lang: str) -> Table
     from kuntaprofiili.opendata.update import fetched_items
 
     table = Table(show_lines=False)
-    for key in ("col_question", "col_source", "col_year", "col_places"):
-        table.add_column(message(f"opendata.{key}", lang))
+    for key in (
+        "opendata.col_question",
+        "opendata.col_source",
+        "opendata.col_year",
+        "opendata.col_places",
+    ):
+        table.add_column(message(key, lang))
     for item in fetched_items(q):
         rows = [v[item.id] for v in cache["values"].values() if item.id in v]
         years = sorted({int(r["year"]) for r in rows})
@@ -205,8 +213,14 @@ def _place_table(q: Questionnaire, cache: dict[str, Any], place: Municipality, l
     if not values:
         raise KuntaprofiiliError("opendata.nothing_for", name=place.name(lang))
     table = Table(title=place.name(lang))
-    for key in ("col_question", "col_value", "col_source", "col_year", "col_fetched"):
-        table.add_column(message(f"opendata.{key}", lang))
+    for key in (
+        "opendata.col_question",
+        "opendata.col_value",
+        "opendata.col_source",
+        "opendata.col_year",
+        "opendata.col_fetched",
+    ):
+        table.add_column(message(key, lang))
     for item in fetched_items(q):
         got = values.get(item.id)
         if got is None:

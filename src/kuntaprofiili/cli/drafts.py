@@ -18,10 +18,12 @@ from kuntaprofiili.cli._common import (
     ask_yes,
     consoles,
     handle_errors,
+    say,
+    session_lang,
     stdin_is_terminal,
 )
 from kuntaprofiili.errors import InputFileError, OutputFileError
-from kuntaprofiili.i18n import Lang, message
+from kuntaprofiili.i18n import message
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,13 +33,17 @@ if TYPE_CHECKING:
 
 def drafts(
     delete: Annotated[
-        str | None, typer.Option("--delete", "-d", help=_("drafts.opt_delete"), metavar="N|PATH")
+        str | None,
+        typer.Option(
+            "--delete", "-d", help=_("drafts.opt_delete"), metavar=_("metavar.number_or_path")
+        ),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help=_("drafts.opt_yes"))] = False,
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """List unfinished assessments (drafts) and delete one."""
+    lang = session_lang(lang)
     from kuntaprofiili.files.drafts import home, list_drafts
 
     io = consoles()
@@ -60,8 +66,17 @@ def _show(found: list[DraftInfo], folder: Path, out: Console, lang: str) -> None
         out.print(message("drafts.none", lang, folder=str(folder)), markup=False)
         return
     out.print(drafts_table(found, folder, lang))
+    # The file names the user types to --resume or --delete, each whole on its own line.
+    out.print(Text(message("drafts.col_path", lang), style="bold"))
+    for number, info in enumerate(found, start=1):
+        out.print(Text(f"  {number}) {_where(info, folder)}"), soft_wrap=True, highlight=False)
     hint = message("drafts.hint", lang, folder=str(folder), sep=os.sep)
-    out.print(hint, style="dim", markup=False, highlight=False)
+    say(out, hint, style="dim")
+
+
+def _where(info: DraftInfo, folder: Path) -> str:
+    """Paths in the listed folder by file name: full paths do not fit 80 columns."""
+    return info.path.name if info.path.parent == folder else str(info.path)
 
 
 def drafts_table(found: list[DraftInfo], folder: Path, lang: str) -> Table:
@@ -72,14 +87,11 @@ def drafts_table(found: list[DraftInfo], folder: Path, lang: str) -> Table:
     table.add_column(message("drafts.col_questionnaire", lang), overflow="fold")
     table.add_column(message("drafts.col_answers", lang), justify="right")
     table.add_column(message("drafts.col_time", lang), no_wrap=True)
-    table.add_column(message("drafts.col_path", lang), overflow="fold")
     for number, info in enumerate(found, start=1):
         unreadable = info.questionnaire_id == "?"
         name = message("drafts.unreadable", lang) if unreadable else info.municipality or "-"
-        # Paths in the listed folder are shown by file name: full paths do not fit 80 columns.
-        where = info.path.name if info.path.parent == folder else str(info.path)
         # Text, not markup: a name like "[/]" in a draft must not break the table.
-        cells = (name, info.questionnaire_id, str(info.answered), _when(info), where)
+        cells = (name, info.questionnaire_id, str(info.answered), _when(info))
         table.add_row(str(number), *(Text(cell) for cell in cells))
     return table
 

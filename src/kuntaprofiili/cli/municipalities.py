@@ -14,14 +14,24 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from kuntaprofiili.cli._common import ForceOption, LangOption, _, consoles, handle_errors
-from kuntaprofiili.i18n import Lang, message
+from kuntaprofiili.cli._common import (
+    ForceOption,
+    LangOption,
+    _,
+    consoles,
+    handle_errors,
+    session_lang,
+)
+from kuntaprofiili.i18n import message
 
 if TYPE_CHECKING:
     from kuntaprofiili.core.municipality import Municipality
 
 SearchArgument = Annotated[
-    str | None, typer.Argument(help=_("municipalities.opt.search"), show_default=False)
+    str | None,
+    typer.Argument(
+        help=_("municipalities.opt.search"), show_default=False, metavar=_("metavar.search")
+    ),
 ]
 TypesOption = Annotated[bool, typer.Option("--types", help=_("municipalities.opt.types"))]
 OutputOption = Annotated[
@@ -35,11 +45,12 @@ def municipalities(
     search: SearchArgument = None,
     types: TypesOption = False,
     output: OutputOption = None,
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     force: ForceOption = False,
     excel_fi: ExcelOption = False,
 ) -> None:
     """List and search the municipalities; --types shows their types and why."""
+    lang = session_lang(lang)
     from kuntaprofiili.core.municipality import select_municipalities
     from kuntaprofiili.core.type_table import type_rows
     from kuntaprofiili.files.export import CsvDialect, write_csv
@@ -75,8 +86,8 @@ def municipality_table(found: Sequence[Municipality], lang: str, show_types: boo
     table.add_column(
         message("municipalities.column.population", lang), justify="right", no_wrap=True
     )
-    last = "types" if show_types else "region"
-    table.add_column(message(f"municipalities.column.{last}", lang), ratio=3)
+    last = "municipalities.column.types" if show_types else "municipalities.column.region"
+    table.add_column(message(last, lang), ratio=3)
     for m in found:
         if show_types:
             kinds = classify(profile_of(m)).types

@@ -8,9 +8,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from kuntaprofiili.cli._common import DebugOption, LangOption, _, consoles, handle_errors
-from kuntaprofiili.i18n import Lang, message
+from kuntaprofiili.cli._common import (
+    DebugOption,
+    LangOption,
+    _,
+    consoles,
+    handle_errors,
+    session_lang,
+)
+from kuntaprofiili.core.numbers import format_number
+from kuntaprofiili.i18n import message
 
 if TYPE_CHECKING:
     from kuntaprofiili.core.model import Item, Questionnaire
@@ -18,7 +27,8 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 
 FileArgument = Annotated[
-    Path | None, typer.Argument(help=_("opt.questionnaire_file"), dir_okay=False)
+    Path | None,
+    typer.Argument(help=_("opt.questionnaire_file"), dir_okay=False, metavar=_("metavar.file")),
 ]
 
 
@@ -31,9 +41,10 @@ def _load(path: Path | None) -> Questionnaire:
 
 @app.command("validate", help=_("cmd.validate"))
 def validate(
-    file: FileArgument = None, lang: LangOption = Lang.FI, debug: DebugOption = False
+    file: FileArgument = None, lang: LangOption = None, debug: DebugOption = False
 ) -> None:
     """Check a questionnaire file and report every problem at once."""
+    lang = session_lang(lang)
     io = consoles()
     with handle_errors(io.err, lang, debug):
         q = _load(file)
@@ -44,11 +55,12 @@ def validate(
 @app.command("show", help=_("cmd.show"))
 def show(
     file: FileArgument = None,
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     as_json: Annotated[bool, typer.Option("--json", help=_("opt.show_json"))] = False,
     debug: DebugOption = False,
 ) -> None:
     """List the questions; --json prints them for machines."""
+    lang = session_lang(lang)
     io = consoles()
     with handle_errors(io.err, lang, debug):
         q = _load(file)
@@ -93,24 +105,31 @@ def _item_json(q: Questionnaire, item: Item, lang: str) -> dict[str, Any]:
 
 
 def questions_table(q: Questionnaire, lang: str) -> Table:
-    """The questions as a table that fits 80 columns."""
-    table = Table(title=f"{q.title.get(lang)} ({q.id} {q.version})", expand=False)
-    table.add_column("id", no_wrap=True, style="cyan")
-    table.add_column(message("questionnaire.col_dimension", lang))
-    table.add_column(message("questionnaire.col_question", lang), overflow="fold")
-    table.add_column(message("questionnaire.col_answers", lang), overflow="fold")
-    for item in q.items:
-        table.add_row(
-            item.id,
-            message(f"dimension.{_section_label(q, item)}", lang),
-            item.text.get(lang),
-            _answers_hint(item, lang),
-        )
+    """The questions as a table that fits 80 columns, one section per dimension.
+
+    The question's id (the answers-file key) goes under its text, so no column has to
+    break a word; the answers are the labels people see at the prompt.
+    """
+    table = Table(title=f"{q.title.get(lang)} ({q.id} {q.version})", expand=True)
+    table.add_column("#", justify="right", no_wrap=True, style="dim")
+    table.add_column(message("questionnaire.col_question", lang), ratio=3)
+    table.add_column(message("questionnaire.col_answers", lang), ratio=2)
+    previous = None
+    for number, item in enumerate(q.items, start=1):
+        dimension = _section_label(q, item)
+        if dimension != previous:
+            heading = Text(message(f"dimension.{dimension}", lang), style="bold")
+            table.add_row("", heading, "", end_section=False)
+            previous = dimension
+        question = Text(item.text.get(lang))
+        question.append(f"\n{item.id}", style="cyan")
+        table.add_row(str(number), question, _answers_hint(item, lang))
     return table
 
 
 def _answers_hint(item: Item, lang: str) -> str:
     if item.indicator is not None:
         ind = item.indicator
-        return f"{ind.min:g}–{ind.max:g} {ind.unit.get(lang)}"
-    return " / ".join(c.code for c in item.choices)
+        low, high = format_number(ind.min, lang), format_number(ind.max, lang)
+        return f"{low}–{high}\u00a0{ind.unit.get(lang)}"
+    return "\n".join(f"{n}) {c.label.get(lang)}" for n, c in enumerate(item.choices, 1))

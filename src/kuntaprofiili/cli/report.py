@@ -25,9 +25,10 @@ from kuntaprofiili.cli._common import (
     allow_overwrite,
     consoles,
     handle_errors,
+    session_lang,
 )
 from kuntaprofiili.core.typecodes import MunicipalityType
-from kuntaprofiili.i18n import Lang, message
+from kuntaprofiili.i18n import message
 
 if TYPE_CHECKING:
     from kuntaprofiili.core.answers import AnswerSet
@@ -39,7 +40,9 @@ if TYPE_CHECKING:
 
 MAX_INPUT_BYTES = 5_000_000
 
-InputArgument = Annotated[Path, typer.Argument(help=_("html.opt_input"), dir_okay=False)]
+InputArgument = Annotated[
+    Path, typer.Argument(help=_("html.opt_input"), dir_okay=False, metavar=_("metavar.file"))
+]
 FullOption = Annotated[bool, typer.Option("--full", help=_("programme.opt_full"))]
 
 
@@ -68,12 +71,13 @@ def report(
         Path | None, typer.Option("--peers", help=_("html.opt_peers"), dir_okay=False)
     ] = None,
     questionnaire: QuestionnaireOption = None,
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     force: ForceOption = False,
     full: FullOption = False,
     debug: DebugOption = False,
 ) -> None:
     """The HTML report of an answers file or result JSON (the terminal report without -o)."""
+    lang = session_lang(lang)
     from kuntaprofiili.files.content_file import load_content
     from kuntaprofiili.views.html_report import write_html_report
 
@@ -92,8 +96,12 @@ def report(
 
 
 def compare(
-    old: Annotated[Path, typer.Argument(help=_("compare.opt_old"), dir_okay=False)],
-    new: Annotated[Path, typer.Argument(help=_("compare.opt_new"), dir_okay=False)],
+    old: Annotated[
+        Path, typer.Argument(help=_("compare.opt_old"), dir_okay=False, metavar=_("metavar.old"))
+    ],
+    new: Annotated[
+        Path, typer.Argument(help=_("compare.opt_new"), dir_okay=False, metavar=_("metavar.new"))
+    ],
     questionnaire: QuestionnaireOption = None,
     old_questionnaire: Annotated[
         Path | None,
@@ -102,10 +110,11 @@ def compare(
         ),
     ] = None,
     every: Annotated[bool, typer.Option("--all", help=_("compare.opt_all"))] = False,
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """What changed between two assessments, and how much was the method's doing."""
+    lang = session_lang(lang)
     from kuntaprofiili.core.compare import compare as compare_answers
     from kuntaprofiili.views.compare_view import build_comparison
 
@@ -127,11 +136,12 @@ def whatif(
         Path | None,
         typer.Option("--json", help=_("programme.opt_whatif_json"), dir_okay=False),
     ] = None,
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     force: ForceOption = False,
     debug: DebugOption = False,
 ) -> None:
     """The one to three answer changes that lift the weakest dimension a band, cheapest first."""
+    lang = session_lang(lang)
     from kuntaprofiili.core.whatif import lift_of
     from kuntaprofiili.files.content_file import load_content
     from kuntaprofiili.files.export import write_json

@@ -15,15 +15,16 @@ from kuntaprofiili.cli._common import (
     _,
     consoles,
     handle_errors,
+    session_lang,
 )
-from kuntaprofiili.i18n import Lang, message
+from kuntaprofiili.i18n import message
 
 
 def robustness(
     input_file: Annotated[
         Path, typer.Argument(metavar="INPUT", help=_("batch.arg.input"), dir_okay=False)
     ],
-    lang: LangOption = Lang.FI,
+    lang: LangOption = None,
     questionnaire: QuestionnaireOption = None,
     runs: Annotated[
         int, typer.Option("--runs", min=50, max=100_000, help=_("robustness.opt_runs"))
@@ -37,6 +38,7 @@ def robustness(
     debug: DebugOption = False,
 ) -> None:
     """Vary weights, aggregation, goalposts and items over a batch; print rank intervals."""
+    lang = session_lang(lang)
     io = consoles()
     with handle_errors(io.err, lang, debug):
         import numpy as np

@@ -15,7 +15,7 @@ from typing import Any
 
 from kuntaprofiili.core.evidence import Evidence, evidence_mapping, parse_evidence
 from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire, yaml_code
-from kuntaprofiili.core.numbers import format_number, parse_number, plain_number
+from kuntaprofiili.core.numbers import PeopleNumber, format_number, parse_number
 from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import AnswerError
 from kuntaprofiili.i18n import LANGS, Lines, Term, message
@@ -48,15 +48,36 @@ def is_dont_know(value: object) -> bool:
     return isinstance(value, str) and (value.strip() == "" or fold(value) in DONT_KNOW_WORDS)
 
 
+@dataclass(frozen=True, slots=True)
+class ChoiceList:
+    """An item's choices as the prompt numbers them, '1) Kyllä, 2) Osittain', in any language."""
+
+    item: Item
+
+    def render(self, lang: str) -> str:
+        """The numbered labels in ``lang``."""
+        return ", ".join(
+            message("answer.choice", lang, number=number, label=choice.label.get(lang))
+            for number, choice in enumerate(self.item.choices, start=1)
+        )
+
+
 def expected_term(item: Item) -> Term:
-    """What an answer to ``item`` must look like, in any language (for error messages)."""
+    """What an answer to ``item`` must look like, in any language (for error messages).
+
+    Choices are named by their number and label, never by their code.
+    """
     dont_know: Term | str = Term.of("answer.or_dont_know") if item.dont_know else ""
     if item.indicator is not None:
         ind = item.indicator
-        low, high = plain_number(ind.min), plain_number(ind.max)
+        low, high = PeopleNumber(ind.min), PeopleNumber(ind.max)
         return Term.of("answer.expected_number", min=low, max=high, dk=dont_know)
-    codes = ", ".join(c.code for c in item.choices)
-    return Term.of("answer.expected_choice", codes=codes, dk=dont_know)
+    return Term.of(
+        "answer.expected_choice_numbered",
+        n=len(item.choices),
+        choices=ChoiceList(item),
+        dk=dont_know,
+    )
 
 
 def expected_text(item: Item, lang: str = "en") -> str:
@@ -76,7 +97,8 @@ def coerce_answer(item: Item, value: object) -> AnswerValue:
 
 
 def _bad(item: Item, value: object, key: str = "answer.invalid") -> AnswerError:
-    return AnswerError(key, item=item.id, value=str(value), expected=expected_term(item))
+    shown = PeopleNumber(value) if isinstance(value, float) else str(value)
+    return AnswerError(key, item=item.id, value=shown, expected=expected_term(item))
 
 
 def _coerce_number(item: Item, value: object) -> float:
@@ -100,7 +122,30 @@ def _coerce_choice(item: Item, value: object) -> str:
         names = {choice.code, *(fold(choice.label.get(lang)) for lang in LANGS)}
         if wanted in names:
             return choice.code
+    number = choice_number(wanted, len(item.choices))
+    if number is not None:
+        return item.choices[number - 1].code
     raise _bad(item, value)
+
+
+def choice_number(text: str, count: int) -> int | None:
+    """The choice ``text`` numbers (1 to ``count``), as the prompt shows them; else None.
+
+    Only the ASCII digits 0-9 make a number: '²', '⑤' and '１' are digits to
+    ``str.isdigit`` but not numbers anyone meant to type.
+    """
+    text = text.strip()
+    if not (text.isascii() and text.isdecimal()) or len(text) > 3:
+        return None
+    number = int(text)
+    return number if 1 <= number <= count else None
+
+
+def is_odd_digit(text: str) -> bool:
+    """Whether ``text`` looks like a number but is made of superscript, circled or
+    full-width digits (which ``int`` refuses or reads unexpectedly)."""
+    text = text.strip()
+    return bool(text) and not text.isascii() and all(c.isdigit() or c.isnumeric() for c in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +163,7 @@ class AnswerSet:
     # per answer: {"origin": "fetched"|"typed", provider, source, year, ...} (data update)
     provenance: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     evidence: Mapping[str, Evidence] = field(default_factory=dict)  # note/source/year per item
+    language: str | None = None  # of the session that gave the answers; resume keeps it
 
     def to_mapping(self) -> dict[str, Any]:
         """The answers-file form (see README, 'Answers file')."""
@@ -126,6 +172,8 @@ class AnswerSet:
             "questionnaire": {"id": self.questionnaire_id, "version": self.questionnaire_version},
             "timestamp": self.timestamp,
         }
+        if self.language:
+            data["language"] = self.language
         if self.type_override:
             data["type"] = self.type_override
         data["answers"] = {k: _plain(v) for k, v in self.answers.items()}
@@ -169,6 +217,7 @@ def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> Answer
         type_override=str(raw["type"]) if raw.get("type") else None,
         provenance=_provenance(raw.get("provenance"), answers),
         evidence=evidence,
+        language=str(raw["language"]) if raw.get("language") in LANGS else None,
     )
 
 
@@ -226,6 +275,6 @@ def answer_text(item: Item, value: AnswerValue | None, lang: str) -> str:
         return message("whatif.unanswered", lang)
     if item.indicator is not None:
         number = format_number(float(value), lang)
-        return f"{number} {item.indicator.unit.get(lang)}"
+        return f"{number}\u00a0{item.indicator.unit.get(lang)}"  # the unit stays with it
     choice = item.choice(str(value))
     return choice.label.get(lang) if choice is not None else str(value)

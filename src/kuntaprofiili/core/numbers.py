@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 MINUS = "\u2212"  # the typographic minus of printed text
 # Thousands separators people and spreadsheets write: space, no-break space, narrow no-break
@@ -85,3 +86,14 @@ def format_score_range(
     if low is None or high is None or high - low < 0.05:
         return format_score(value, lang)
     return f"{format_score(value, lang)} [{format_score(low, lang)}–{format_score(high, lang)}]"
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleNumber:
+    """A number handed to a message, written for people in the message's language."""
+
+    value: float
+
+    def render(self, lang: str) -> str:
+        """:func:`format_number` in ``lang``."""
+        return format_number(self.value, lang)

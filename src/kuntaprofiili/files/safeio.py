@@ -17,6 +17,18 @@ from typing import IO, Any
 from kuntaprofiili.errors import InputFileError, OutputFileError
 from kuntaprofiili.i18n import Term
 
+# What kind of file a message names, by the ``what`` its reader was given.
+FILE_KINDS = {
+    "questionnaire": "file_kind.questionnaire",
+    "answers_file": "file_kind.answers_file",
+    "draft": "file_kind.draft",
+    "content_file": "file_kind.content_file",
+    "municipality_data": "file_kind.municipality_data",
+    "csv": "file_kind.csv",
+    "xlsx": "file_kind.xlsx",
+    "batch_result": "file_kind.batch_result",
+}
+
 
 def check_size(path: Path, max_bytes: int, what: str) -> None:
     """Refuse a missing or oversized file before reading it whole."""
@@ -24,7 +36,7 @@ def check_size(path: Path, max_bytes: int, what: str) -> None:
         size = path.stat().st_size
     except FileNotFoundError:
         raise InputFileError(
-            "error.file_missing", path=str(path), what=Term(f"file_kind.{what}")
+            "error.file_missing", path=str(path), what=Term(FILE_KINDS[what])
         ) from None
     except OSError as error:
         raise InputFileError(
@@ -38,7 +50,7 @@ def check_size(path: Path, max_bytes: int, what: str) -> None:
             path=str(path),
             size=size,
             limit=max_bytes,
-            what=Term(f"file_kind.{what}"),
+            what=Term(FILE_KINDS[what]),
         )
 
 

@@ -71,11 +71,21 @@ def find_layout(sheet: Sheet, questionnaire: Questionnaire, lang: str) -> Layout
         name = _column_name(fold(header), ids)
         if name is None:
             unknown.append(position)
-            problems.append(_header_notice(lang, header, "unknown_column", "expected_column"))
+            problems.append(
+                _header_notice(
+                    lang, header, "batch.problem.unknown_column", "batch.expected.expected_column"
+                )
+            )
         elif name in found:
             first = sheet.header[found[name]]
             problems.append(
-                _header_notice(lang, header, "duplicate_column", "first_column_used", first=first)
+                _header_notice(
+                    lang,
+                    header,
+                    "batch.problem.duplicate_column",
+                    "batch.expected.first_column_used",
+                    first=first,
+                )
             )
         else:
             found[name] = position
@@ -100,8 +110,8 @@ def _header_notice(lang: str, header: str, problem: str, expected: str, **params
         1,
         header,
         header,
-        message(f"batch.problem.{problem}", lang, **params),
-        message(f"batch.expected.{expected}", lang, **params),
+        message(problem, lang, **params),
+        message(expected, lang, **params),
         rejects=False,
     )
 
@@ -181,8 +191,7 @@ def cell_problems(
     """A RowError for every bad cell of an encoded column."""
     expected = expected_text(item, lang)
     texts = {
-        key: message(f"batch.problem.{_PROBLEMS.get(key, 'invalid')}", lang)
-        for _, _, key in encoded.bad
+        key: message(_PROBLEMS.get(key, "batch.problem.invalid"), lang) for _, _, key in encoded.bad
     }
     return [
         RowError(int(rows[at]), header, text, texts[key], expected) for at, text, key in encoded.bad
@@ -190,8 +199,8 @@ def cell_problems(
 
 
 _PROBLEMS = {
-    "answer.out_of_range": "out_of_range",
-    "answer.dont_know_not_allowed": "dont_know_not_allowed",
+    "answer.out_of_range": "batch.problem.out_of_range",
+    "answer.dont_know_not_allowed": "batch.problem.dont_know_not_allowed",
 }
 
 

@@ -78,7 +78,15 @@ def read_cells(
     if layout.year is not None:
         years, bad_years = read_years(frame[layout.year])
         empty &= blank_cells(frame[layout.year])
-        problems += _flagged(bad_years & ~empty, rows, sheet, layout.year, lang, "bad_year", "year")
+        problems += _flagged(
+            bad_years & ~empty,
+            rows,
+            sheet,
+            layout.year,
+            lang,
+            "batch.problem.bad_year",
+            "batch.expected.year",
+        )
     return Cells(rows, answers, places, years, empty, problems)
 
 
@@ -92,8 +100,8 @@ def _flagged(
     expected: str,
     **params: Any,
 ) -> list[RowError]:
-    text = message(f"batch.problem.{problem}", lang, **params)
-    hint = message(f"batch.expected.{expected}", lang, **params)
+    text = message(problem, lang, **params)
+    hint = message(expected, lang, **params)
     column = sheet.frame[position]
     return [
         RowError(int(rows[at]), sheet.header[position], str(column.iat[int(at)]), text, hint)
@@ -121,7 +129,13 @@ def row_problems(
     ]
     where = layout.municipality
     problems += _flagged(
-        present & places.blank, rows, sheet, where, lang, "no_municipality", "municipality"
+        present & places.blank,
+        rows,
+        sheet,
+        where,
+        lang,
+        "batch.problem.no_municipality",
+        "batch.expected.municipality",
     )
     problems += _unknown_places(cells, sheet, layout, context, lang)
     problems += _duplicates(cells, sheet, layout, lang)

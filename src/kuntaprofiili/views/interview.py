@@ -13,11 +13,19 @@ from dataclasses import dataclass, field
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
-from kuntaprofiili.core.answers import AnswerValue, applicable_ids, coerce_answer, expected_text
+from kuntaprofiili.core.answers import (
+    AnswerValue,
+    applicable_ids,
+    choice_number,
+    coerce_answer,
+    expected_text,
+    is_odd_digit,
+)
 from kuntaprofiili.core.evidence import Evidence
 from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire
-from kuntaprofiili.core.numbers import plain_number
+from kuntaprofiili.core.numbers import format_number
 from kuntaprofiili.errors import AnswerError, Interrupted
 from kuntaprofiili.i18n import message
 
@@ -100,16 +108,25 @@ class Interview:
         if raw == "":
             self.console.print(self.t("ui.empty_answer", expected=expected_text(item, self.lang)))
             return None
-        if item.choices and raw.isdigit() and 1 <= int(raw) <= len(item.choices):
-            return item.choices[int(raw) - 1].code
+        expected = expected_text(item, self.lang)
+        if is_odd_digit(raw):
+            self._complain(self.t("answer.not_ascii_number", value=raw))
+            return None
+        if raw == DONT_KNOW_KEY and not item.dont_know:
+            self._complain(self.t("answer.dont_know_typed", expected=expected))
+            return None
+        if raw == DONT_KNOW_KEY:
+            raw = DONT_KNOW
+        number = choice_number(raw, len(item.choices)) if item.choices else None
+        if number is not None:
+            return item.choices[number - 1].code
         try:
             return coerce_answer(item, raw)
-        except AnswerError:
-            self.console.print(
-                self.t("ui.invalid_answer", value=raw, expected=expected_text(item, self.lang)),
-                style="red",
-                markup=False,
-            )
+        except AnswerError as error:
+            if error.key == "answer.dont_know_not_allowed":
+                self._complain(self.t("answer.dont_know_typed", expected=expected))
+            else:
+                self._complain(self.t("ui.invalid_answer", value=raw, expected=expected))
             return None
 
     def _ask_evidence(self, item: Item) -> None:
@@ -139,6 +156,9 @@ class Interview:
                 return int(raw)
             self.console.print(self.t("evidence.bad_year"), style="red")
 
+    def _complain(self, text: str) -> None:
+        self.console.print(text, style="red", markup=False, highlight=False)
+
     # -- showing --------------------------------------------------------------------------
 
     def _show_question(self, item: Item, position: int, total: int) -> None:
@@ -153,13 +173,19 @@ class Interview:
                 self.t(
                     "ui.number_hint",
                     unit=ind.unit.get(self.lang),
-                    min=plain_number(ind.min),
-                    max=plain_number(ind.max),
+                    min=format_number(ind.min, self.lang),
+                    max=format_number(ind.max, self.lang),
                 ),
                 style="dim",
+                highlight=False,
             )
-        for number, choice in enumerate(item.choices, start=1):
-            self.console.print(f"  {number}) {choice.label.get(self.lang)}", highlight=False)
+        if item.choices:  # a grid, so that a long label wraps under itself, not under its number
+            grid = Table.grid(padding=(0, 1, 0, 0))
+            grid.add_column(justify="right", no_wrap=True, min_width=4)
+            grid.add_column()
+            for number, choice in enumerate(item.choices, start=1):
+                grid.add_row(f"{number})", Text(choice.label.get(self.lang)))
+            self.console.print(grid)
         self.console.print(self._keys_hint(item), style="dim", highlight=False)
 
     def _keys_hint(self, item: Item) -> str:
@@ -187,24 +213,33 @@ class Interview:
         choice = item.choice(str(value)) if item.choices else None
         if choice is not None:
             return choice.label.get(self.lang)
-        return plain_number(value) if isinstance(value, float) else str(value)
+        if isinstance(value, float) and item.indicator is not None:
+            return f"{format_number(value, self.lang)}\u00a0{item.indicator.unit.get(self.lang)}"
+        return format_number(value, self.lang) if isinstance(value, float) else str(value)
 
     # -- review ---------------------------------------------------------------------------
 
     def _review(self) -> None:
         """Show every answer; a number re-asks that question; Enter finishes."""
+        show_table = True
         while True:
             asked = self._asked()
             if self._ask_missing(asked):
+                show_table = True
                 continue
-            self.console.print(self._review_table(asked))
+            if show_table:
+                self.console.print(self._review_table(asked))
             raw = self.read_line(self.t("ui.review_prompt") + " ").strip()
             if raw == "":
                 return
-            if raw.isdigit() and 1 <= int(raw) <= len(asked):
-                self._ask(asked[int(raw) - 1], int(raw) - 1, len(asked))
+            number = choice_number(raw, len(asked))
+            show_table = number is not None
+            if number is not None:
+                self._ask(asked[number - 1], number - 1, len(asked))
+            elif is_odd_digit(raw):  # the message stays right above the prompt
+                self._complain(self.t("answer.not_ascii_number", value=raw))
             else:
-                self.console.print(self.t("ui.review_invalid", n=len(asked)), style="red")
+                self._complain(self.t("ui.review_invalid", n=len(asked)))
 
     def _ask_missing(self, asked: list[Item]) -> bool:
         """Ask questions that a changed answer switched on; True if any was asked."""

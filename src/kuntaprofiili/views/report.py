@@ -16,8 +16,8 @@ from rich.text import Text
 from kuntaprofiili.core.assessment import Assessment
 from kuntaprofiili.core.content import Content
 from kuntaprofiili.core.model import MunicipalityType
-from kuntaprofiili.core.numbers import format_score, format_score_range
-from kuntaprofiili.core.scoring import Band, DimensionScore, ItemScore
+from kuntaprofiili.core.numbers import format_number, format_score, format_score_range
+from kuntaprofiili.core.scoring import BAND_LIMITS, Band, DimensionScore, ItemScore
 from kuntaprofiili.i18n import message
 from kuntaprofiili.views.labels import band_with_range
 
@@ -51,9 +51,15 @@ def dimension_table(dimensions: tuple[DimensionScore, ...], lang: str) -> Table:
             Text(bar(dim.score), style=style),
             format_score_range(dim.score, dim.low, dim.high, lang),
             Text(band_with_range(dim.band, dim.low, dim.high, lang), style=style),
-            f"{dim.coverage * 100:.0f} %",
+            f"{format_number(dim.coverage * 100, lang, 0)}\u00a0%",
         )
     return table
+
+
+def legend(lang: str) -> Text:
+    """One line on what the bands and the coverage mean."""
+    low, high = (format_number(limit, lang) for limit in BAND_LIMITS)
+    return Text(message("report.legend", lang, low=low, high=high), style="dim")
 
 
 def _heading(text: str) -> Text:
@@ -61,7 +67,17 @@ def _heading(text: str) -> Text:
 
 
 def _bullets(lines: Iterator[str] | list[str]) -> RenderableType:
-    return Padding(Group(*(Text(f"• {line}") for line in lines)), (0, 0, 0, 2))
+    """A bulleted list whose wrapped lines hang under the text, not under the bullet."""
+    return _hanging((("•", line) for line in lines), indent=2)
+
+
+def _hanging(rows: Iterator[tuple[str, str]], indent: int = 0) -> RenderableType:
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column()
+    for mark, text in rows:
+        grid.add_row(mark, Text(text))
+    return Padding(grid, (0, 0, 0, indent))
 
 
 def _item_lines(assessment: Assessment, items: tuple[ItemScore, ...], lang: str) -> list[str]:
@@ -77,7 +93,7 @@ def header(assessment: Assessment, lang: str) -> RenderableType:
     c = assessment.classification
     q = assessment.questionnaire
     lines = [
-        Text(message("report.title", lang, name=assessment.name), style="bold"),
+        Text(message("report.title", lang, name=display_name(assessment, lang)), style="bold"),
         Text(message("report.questionnaire", lang, title=q.title.get(lang), version=q.version)),
         Text(
             message("report.type", lang, types=", ".join(type_names(c.types, lang))),
@@ -87,6 +103,15 @@ def header(assessment: Assessment, lang: str) -> RenderableType:
         *(Text(note, style="italic") for note in c.notes(lang)),
     ]
     return Group(*lines)
+
+
+def display_name(assessment: Assessment, lang: str) -> str:
+    """The municipality's name in ``lang`` when the data knows it (Raseborg in Swedish,
+    Raasepori in Finnish); otherwise the name as the user wrote it."""
+    place = assessment.municipality
+    written = assessment.answer_set.municipality
+    known = place is not None and written in (None, place.code, place.name_fi, place.name_sv)
+    return place.name(lang) if known and place is not None else assessment.name
 
 
 def type_names(types: tuple[MunicipalityType, ...], lang: str) -> list[str]:
@@ -107,6 +132,7 @@ def scores_block(assessment: Assessment, lang: str) -> RenderableType:
         _heading(message("report.scores", lang)),
         dimension_table(s.dimensions, lang),
     ]
+    parts.append(legend(lang))
     parts.append(Text(overall, style="bold"))
     if any(d.score is None for d in s.dimensions):
         parts.append(Text(message("report.insufficient", lang), style="italic"))
@@ -216,11 +242,15 @@ def advice_block(
     parts.append(_heading(message("report.measures", lang)))
     for number, suggestion in enumerate(assessment.suggestions, start=1):
         measure = suggestion.measure
-        parts.append(Text(f"{number}. {measure.title.get(lang)}", style="bold"))
-        parts.append(Padding(Text(measure.why.get(lang)), (0, 0, 0, 3)))
         reason = suggestion.reason(lang, lambda i: assessment.item_text(i, lang))
-        parts.append(Padding(Text(reason, style="italic"), (0, 0, 0, 3)))
-        parts.append(Padding(Text(measure.source.text(lang), style="dim"), (0, 0, 0, 3)))
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(no_wrap=True, justify="right")
+        grid.add_column()
+        grid.add_row(f"{number}.", Text(measure.title.get(lang), style="bold"))
+        grid.add_row("", Text(measure.why.get(lang)))
+        grid.add_row("", Text(reason, style="italic"))
+        grid.add_row("", Text(measure.source.text(lang), style="dim"))
+        parts.append(grid)
     aland = aland_lines(assessment, content, lang)
     if aland:
         parts.append(_heading(message("aland.heading", lang)))

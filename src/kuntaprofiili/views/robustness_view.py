@@ -22,8 +22,13 @@ def ranks_table(result: Robustness, names: Sequence[str], lang: str, show: int) 
     """The ``show`` best municipalities by the published method, with their rank interval."""
     table = Table(box=None, show_header=True, pad_edge=False, padding=(0, 1))
     table.add_column(message("robustness.col_municipality", lang))
-    for key in ("col_rank", "col_median", "col_interval", "col_band_change"):
-        table.add_column(message(f"robustness.{key}", lang), justify="right")
+    for key in (
+        "robustness.col_rank",
+        "robustness.col_median",
+        "robustness.col_interval",
+        "robustness.col_band_change",
+    ):
+        table.add_column(message(key, lang), justify="right")
     for k in np.argsort(result.baseline_rank, kind="stable")[:show]:
         low, high = (
             format_number(result.rank_low[k], lang, 0),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 
 from kuntaprofiili.core.answers import answer_text
@@ -77,12 +78,19 @@ def measure_text(change: Change, lang: str) -> str:
     )
 
 
-def _changes(changes: tuple[Change, ...], questionnaire: Questionnaire, lang: str) -> list[Text]:
-    out = []
+def _changes(
+    changes: tuple[Change, ...], questionnaire: Questionnaire, lang: str
+) -> list[RenderableType]:
+    """Numbered changes with their measures; wrapped lines hang under the text."""
+    if not changes:
+        return []
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column()
     for number, change in enumerate(changes, start=1):
-        out.append(Text(f"{number}. {change_text(change, questionnaire, lang)}", style="bold"))
-        out.append(Text("   " + measure_text(change, lang)))
-    return out
+        grid.add_row(f"{number}.", Text(change_text(change, questionnaire, lang), style="bold"))
+        grid.add_row("", Text(measure_text(change, lang)))
+    return [grid]
 
 
 def lift_block(lift: Lift, questionnaire: Questionnaire, lang: str) -> RenderableType:
