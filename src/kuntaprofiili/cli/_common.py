@@ -35,7 +35,7 @@ ForceOption = Annotated[bool, typer.Option("--force", help=_("opt.force"))]
 DebugOption = Annotated[bool, typer.Option("--debug", help=_("opt.debug"), hidden=True)]
 QuestionnaireOption = Annotated[
     Path | None,
-    typer.Option("--questionnaire", "-q", help=_("opt.questionnaire"), dir_okay=False),
+    typer.Option("--questionnaire", "-q", help=_("opt.questionnaire")),
 ]
 
 
@@ -65,11 +65,20 @@ def handle_errors(err: Console, lang: str, debug: bool = False) -> Iterator[None
         if debug:
             raise
         err.print(f"[bold red]{message('cli.error_prefix', lang)}[/] ", end="")
-        err.print(message(error.key, lang, **error.params), markup=False, highlight=False)
+        text = printable_lines(message(error.key, lang, **error.params))
+        err.print(text, markup=False, highlight=False)
         raise typer.Exit(int(error.exit_code)) from None
     except (KeyboardInterrupt, EOFError):  # Ctrl-C or Ctrl-D at a prompt outside the interview
         err.print(message("cli.interrupted", lang))
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+def printable_lines(text: str) -> str:
+    """``text`` without control characters, its line breaks kept: a message names file
+    contents, and an escape sequence in a file must never reach the terminal."""
+    from kuntaprofiili.core.printable import printable
+
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def stdin_is_terminal() -> bool:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from kuntaprofiili.cli._common import DebugOption, LangOption, _, consoles, handle_errors
 from kuntaprofiili.i18n import Lang, message
@@ -17,9 +18,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 
-FileArgument = Annotated[
-    Path | None, typer.Argument(help=_("opt.questionnaire_file"), dir_okay=False)
-]
+FileArgument = Annotated[Path | None, typer.Argument(help=_("opt.questionnaire_file"))]
 
 
 def _load(path: Path | None) -> Questionnaire:
@@ -94,7 +93,8 @@ def _item_json(q: Questionnaire, item: Item, lang: str) -> dict[str, Any]:
 
 def questions_table(q: Questionnaire, lang: str) -> Table:
     """The questions as a table that fits 80 columns."""
-    table = Table(title=f"{q.title.get(lang)} ({q.id} {q.version})", expand=False)
+    # Text, not markup: a custom questionnaire's "[/]" or "[arvio]" is shown as written.
+    table = Table(title=Text(f"{q.title.get(lang)} ({q.id} {q.version})"), expand=False)
     table.add_column("id", no_wrap=True, style="cyan")
     table.add_column(message("questionnaire.col_dimension", lang))
     table.add_column(message("questionnaire.col_question", lang), overflow="fold")
@@ -103,8 +103,8 @@ def questions_table(q: Questionnaire, lang: str) -> Table:
         table.add_row(
             item.id,
             message(f"dimension.{_section_label(q, item)}", lang),
-            item.text.get(lang),
-            _answers_hint(item, lang),
+            Text(item.text.get(lang)),
+            Text(_answers_hint(item, lang)),
         )
     return table
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from kuntaprofiili.core.answers import AnswerValue, applicable_ids, coerce_answer, expected_text
 from kuntaprofiili.core.evidence import Evidence
@@ -81,7 +82,8 @@ class Interview:
             if raw == BACK_KEY:
                 return True
             if raw == HELP_KEY:
-                self.console.print(Panel(item.help.get(self.lang), title=self.t("ui.help_title")))
+                help_text = Text(item.help.get(self.lang))
+                self.console.print(Panel(help_text, title=self.t("ui.help_title")))
                 continue
             if raw == EVIDENCE_KEY:
                 self._ask_evidence(item)
@@ -98,7 +100,9 @@ class Interview:
         if raw == "" and current is not None:
             return current
         if raw == "":
-            self.console.print(self.t("ui.empty_answer", expected=expected_text(item, self.lang)))
+            self.console.print(
+                self.t("ui.empty_answer", expected=expected_text(item, self.lang)), markup=False
+            )
             return None
         if item.choices and raw.isdigit() and 1 <= int(raw) <= len(item.choices):
             return item.choices[int(raw) - 1].code
@@ -145,8 +149,9 @@ class Interview:
         section = self.questionnaire.section_of(item.id)
         progress = self.t("ui.progress", k=position + 1, n=total)
         self.console.print()
-        self.console.rule(f"{section.title.get(self.lang)} · {progress}", align="left")
-        self.console.print(f"[bold]{item.text.get(self.lang)}[/]", highlight=False)
+        # Text objects, not markup: "[/]" or "[arvio]" in a custom questionnaire is plain text.
+        self.console.rule(Text(f"{section.title.get(self.lang)} · {progress}"), align="left")
+        self.console.print(Text(item.text.get(self.lang), style="bold"), highlight=False)
         if item.indicator is not None:
             ind = item.indicator
             self.console.print(
@@ -157,9 +162,11 @@ class Interview:
                     max=plain_number(ind.max),
                 ),
                 style="dim",
+                markup=False,
             )
         for number, choice in enumerate(item.choices, start=1):
-            self.console.print(f"  {number}) {choice.label.get(self.lang)}", highlight=False)
+            label = choice.label.get(self.lang)
+            self.console.print(f"  {number}) {label}", highlight=False, markup=False)
         self.console.print(self._keys_hint(item), style="dim", highlight=False)
 
     def _keys_hint(self, item: Item) -> str:
@@ -221,5 +228,5 @@ class Interview:
         table.add_column(self.t("ui.col_answer"), overflow="fold", ratio=1)
         for number, item in enumerate(asked, start=1):
             answer = self.display(item, self.answers[item.id])
-            table.add_row(str(number), item.text.get(self.lang), answer)
+            table.add_row(str(number), Text(item.text.get(self.lang)), Text(answer))
         return table
