@@ -562,13 +562,12 @@ def dead_pid() -> int:
 
 
 def write_lock(draft: Path, pid: int, host: str | None = None) -> Path:
-    import json
-    import socket
+    import os
 
     lock = draft.with_name(draft.name + ".lock")
     lock.parent.mkdir(parents=True, exist_ok=True)
-    holder = {"pid": pid, "host": host or socket.gethostname(), "started": "2026-12-01T09:00"}
-    lock.write_text(json.dumps(holder), encoding="utf-8")
+    holder = {"pid": pid, "host": host or os.uname().nodename, "started": "2026-12-01T09:00"}
+    lock.write_text("".join(f"{k}={v}\n" for k, v in holder.items()), encoding="utf-8")
     return lock
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -52,6 +51,8 @@ def show(
     with handle_errors(io.err, lang, debug):
         q = _load(file)
         if as_json:
+            import json
+
             print(json.dumps(questions_json(q, lang), ensure_ascii=False, indent=2))
         else:
             io.out.print(questions_table(q, lang))

@@ -1,15 +1,14 @@
 """Draft locks: one session writes a draft, a second one is told who holds it.
 
-The lock is a small file beside the draft (``NAME.draft.yaml.lock``) holding the process
-id, the host name and the start time of the session that writes the draft. A lock whose
-process is gone (killed, or the machine restarted) is stale and is taken over.
+The lock is a small file beside the draft (``NAME.draft.yaml.lock``) holding, one
+``key=value`` a line, the process id, the host name and the start time of the session
+that writes the draft. A lock whose process is gone (killed, or the machine restarted)
+is stale and is taken over.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -67,7 +66,7 @@ def acquire_lock(draft: Path) -> Path:
                 "error.file_unreadable", path=str(lock), reason=error.strerror
             ) from None
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(_me(), handle)
+            handle.write("".join(f"{key}={value}\n" for key, value in _me().items()))
         return lock
     holder = read_holder(lock) or Holder(0, "?", "?")
     raise DraftLockedError(draft, holder)
@@ -76,27 +75,33 @@ def acquire_lock(draft: Path) -> Path:
 def release_lock(lock: Path) -> None:
     """Remove a lock this process holds (and only such a lock)."""
     holder = read_holder(lock)
-    if holder is not None and holder.pid == os.getpid() and holder.host == socket.gethostname():
+    if holder is not None and holder.pid == os.getpid() and holder.host == _host():
         lock.unlink(missing_ok=True)
 
 
 def read_holder(lock: Path) -> Holder | None:
     """The holder written in ``lock``; None when it is missing or unreadable."""
     try:
-        data = json.loads(lock.read_text(encoding="utf-8")[:1000])
-        return Holder(int(data["pid"]), printable(str(data["host"]))[:100], str(data["started"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        lines = lock.read_text(encoding="utf-8")[:1000].splitlines()
+        data = dict(line.partition("=")[::2] for line in lines)
+        return Holder(int(data["pid"]), printable(data["host"])[:100], printable(data["started"]))
+    except (OSError, ValueError, KeyError):
         return None
+
+
+def _host() -> str:
+    """This machine's name (os.uname: the socket module would cost start-up time)."""
+    return os.uname().nodename
 
 
 def _me() -> dict[str, object]:
     started = datetime.now().astimezone().isoformat(timespec="seconds")
-    return {"pid": os.getpid(), "host": socket.gethostname(), "started": started}
+    return {"pid": os.getpid(), "host": _host(), "started": started}
 
 
 def _alive(holder: Holder) -> bool:
     """Whether the holder's process still runs; a lock from another host counts as live."""
-    if holder.host != socket.gethostname():
+    if holder.host != _host():
         return True
     if holder.pid <= 0 or holder.pid == os.getpid():
         return False  # left behind by an earlier command in this very process
