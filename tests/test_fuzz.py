@@ -24,6 +24,7 @@ from typer.testing import CliRunner, Result
 from helpers import MINI_ANSWERS
 from kuntaprofiili.cli import app
 from kuntaprofiili.errors import ExitCode, KuntaprofiiliError
+from kuntaprofiili.files.drafts import DRAFT_SUFFIX
 from kuntaprofiili.files.questionnaire_file import load_questionnaire
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
@@ -310,6 +311,268 @@ def test_answers_files_with_mutated_bytes(workdir: Path, data: bytes) -> None:
     path = workdir / "answers-bytes.yaml"
     path.write_bytes(data)
     check_answers(path)
+
+
+# -- reliability classes (issue "Reliability and speed") --------------------------------
+# Each class of hostile input that once hung, crashed or misled, generated rather than
+# written out: alias graphs, special files, huge and non-finite numbers, markup and
+# control characters in texts, over-long names, crowded mappings, nesting, odd digits.
+
+READERS: list[tuple[str, ...]] = [
+    ("report", "-q", str(MINI), "{f}"),
+    ("whatif", "-q", str(MINI), "{f}"),
+    ("compare", "-q", str(MINI), "{f}", "{f}"),
+    ("assess", "-q", str(MINI), "-a", "{f}"),
+    ("assess", "-q", str(MINI), "--resume", "{f}"),
+]
+readers = st.sampled_from(READERS)
+
+
+def run_on(args: tuple[str, ...], path: Path, *extra: str) -> Result:
+    return run(*(a.format(f=path) for a in args), "--lang", "en", *extra)
+
+
+@st.composite
+def alias_documents(draw: st.DrawFn) -> str:
+    """An answers file whose values refer to anchors: shared, nested, self-referring."""
+    width = draw(st.integers(1, 12))
+    depth = draw(st.integers(1, 10))
+    lines = [f"l0: &a0 [{', '.join(['x'] * width)}]"]
+    for level in range(1, depth):
+        refs = ", ".join([f"*a{level - 1}"] * width)
+        lines.append(f"l{level}: &a{level} [{refs}]")
+    target = draw(st.integers(0, depth - 1))
+    where = draw(st.sampled_from(["municipality", "timestamp", "answer", "id", "key"]))
+    alias = f"*a{target}"
+    if where == "answer":
+        lines.append(f"answers: {{population: {alias}}}")
+    elif where == "id":
+        lines.append(f"questionnaire: {{id: {alias}}}\nanswers: {{population: 1}}")
+    elif where == "key":
+        lines.append(f"answers: {{? {alias} : 1}}")
+    else:
+        lines.append(f"{where}: {alias}\nanswers: {{population: 1}}")
+    if draw(st.booleans()):
+        lines.append("self: &s [*s]")
+    return "\n".join(lines) + "\n"
+
+
+@FUZZ
+@given(document=alias_documents(), args=readers)
+def test_aliases_in_answers_files_are_refused(workdir: Path, document: str, args: Any) -> None:
+    import time
+
+    path = workdir / f"alias{DRAFT_SUFFIX}"
+    path.write_text(document, encoding="utf-8")
+    start = time.perf_counter()
+    result = run_on(args, path)
+    assert time.perf_counter() - start < 5
+    assert_clean(result, {ExitCode.ERROR})
+    assert path.read_text(encoding="utf-8") == document
+
+
+@FUZZ
+@given(
+    kind=st.sampled_from(["fifo", "folder", "dev_zero", "dangling"]),
+    args=readers
+    | st.sampled_from([("questionnaire", "validate", "{f}"), ("questionnaire", "show", "{f}")]),
+)
+def test_only_regular_files_are_read(workdir: Path, kind: str, args: Any) -> None:
+    import os
+
+    target = workdir / f"special-{kind}"
+    if kind == "dev_zero":
+        target = Path("/dev/zero")
+    elif target.exists() or target.is_symlink():
+        pass  # made by an earlier example
+    elif kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    else:
+        target.symlink_to(workdir / "nothing-here")
+    assert_clean(run_on(args, target), {ExitCode.ERROR})
+
+
+huge_numbers = st.one_of(
+    st.integers(min_value=10**15 + 1, max_value=10**60),  # ±10**15 itself is allowed
+    st.integers(max_value=-(10**15) - 1, min_value=-(10**60)),
+    st.sampled_from([".nan", ".inf", "-.inf", "1e309", "-1e400", "0x" + "f" * 40]),
+    st.integers(4000, 6000).map(lambda n: "9" * n),
+)
+
+
+# NaN is how a spreadsheet's empty cell arrives, so it means "don't know" where that is
+# allowed; everything else here is no answer at all.
+@FUZZ
+@given(
+    item=st.sampled_from(ITEM_IDS), value=huge_numbers.filter(lambda v: v != ".nan"), args=readers
+)
+@example(item="population", value=".nan", args=READERS[0])
+def test_huge_and_non_finite_answers_are_refused(
+    workdir: Path, item: str, value: object, args: Any
+) -> None:
+    path = workdir / "huge.yaml"
+    body = dump({"questionnaire": {"id": "mini"}, "answers": {**VALID_ANSWERS, item: "HUGE"}})
+    path.write_bytes(body.replace(b"HUGE", str(value).encode()))
+    allowed: set[int] = {ExitCode.ERROR}
+    if "--resume" in args:
+        allowed.add(ExitCode.INTERRUPTED)  # the answer is dropped and asked again
+    assert_clean(run_on(args, path), allowed)
+
+
+BOUND_KEYS = ["min", "max", "lower_bound", "optimum", "weight", "score", "version"]
+
+
+@FUZZ
+@given(key=st.sampled_from(BOUND_KEYS), value=huge_numbers)
+def test_huge_and_non_finite_questionnaire_numbers_are_refused(
+    workdir: Path, key: str, value: object
+) -> None:
+    text = (
+        MINI_TEXT.replace(f"{key}: ", f"{key}: {value} #", 1)
+        if key + ": " in MINI_TEXT
+        else (MINI_TEXT.replace("score: 0,", f"score: {value},", 1))
+    )
+    path = workdir / "q-huge.yaml"
+    path.write_text(text, encoding="utf-8")
+    for command in ("validate", "show"):
+        assert_clean(run("questionnaire", command, path, "--lang", "en"), {ExitCode.ERROR})
+
+
+markup_texts = st.text(alphabet="[]/ab =#@:", min_size=1, max_size=20).filter(
+    lambda t: t.strip() == t and "[" in t
+)
+
+
+@FUZZ
+@given(text=markup_texts)
+def test_custom_texts_are_printed_as_written(workdir: Path, text: str) -> None:
+    quoted = text.replace("'", "''")
+    path = workdir / "q-markup.yaml"
+    path.write_text(MINI_TEXT.replace('en: "Population?"', f"en: '{quoted}'"), encoding="utf-8")
+    asked = run("assess", "-q", path, "-m", "Testilä", "--lang", "en")
+    assert_clean(asked, {ExitCode.INTERRUPTED})
+    assert text in asked.stdout
+    shown = run("questionnaire", "show", path, "--lang", "en")
+    assert_clean(shown, {ExitCode.OK})
+
+
+CONTROLS = "".join(chr(c) for c in [*range(0, 32), *range(127, 160)]) + "\u202e\u2066"
+hostile_names = st.text(
+    alphabet=st.sampled_from(CONTROLS) | st.characters(), min_size=1, max_size=40
+)
+
+
+@FUZZ
+@given(name=hostile_names, where=st.sampled_from(["file", "option", "draft"]))
+def test_control_characters_never_reach_the_terminal(workdir: Path, name: str, where: str) -> None:
+    import os
+
+    answers = workdir / "osc.yaml"
+    answers.write_bytes(
+        dump({"municipality": name, "questionnaire": {"id": "mini"}, "answers": VALID_ANSWERS})
+    )
+    if where == "file":
+        results = [run("report", "-q", MINI, answers, "--lang", "en"),
+                   run("assess", "-q", MINI, "-a", answers, "--lang", "en")]  # fmt: skip
+    elif where == "option":
+        results = [run("assess", "-q", MINI, "-m", name, "--lang", "en")]
+    else:
+        drafts = Path(os.environ["KUNTAPROFIILI_HOME"]) / "drafts"
+        drafts.mkdir(parents=True, exist_ok=True)
+        (drafts / f"fuzz{DRAFT_SUFFIX}").write_bytes(answers.read_bytes())
+        results = [run("drafts", "--lang", "en")]
+    for result in results:
+        assert_clean(result, {ExitCode.OK, ExitCode.ERROR, ExitCode.INTERRUPTED})
+        shown = result.stdout + result.stderr
+        assert not any(c in shown for c in CONTROLS if c != "\n"), repr(shown)
+
+
+@FUZZ
+@given(length=st.integers(201, 60_000), where=st.sampled_from(["option", "file"]))
+def test_long_municipality_names_are_refused_fast(workdir: Path, length: int, where: str) -> None:
+    import time
+
+    name = ("Espoo-" * (length // 6 + 1))[:length]
+    start = time.perf_counter()
+    if where == "option":
+        result = run("assess", "-q", MINI, "-m", name, "--lang", "en")
+    else:
+        path = workdir / "long-name.yaml"
+        path.write_bytes(dump({"municipality": name, "answers": VALID_ANSWERS}))
+        result = run("report", "-q", MINI, path, "--lang", "en")
+    assert time.perf_counter() - start < 3
+    assert_clean(result, {ExitCode.ERROR})
+
+
+@FUZZ
+@given(
+    count=st.integers(101, 20_000),
+    where=st.sampled_from(["top", "item", "indicator", "text"]),
+)
+def test_crowded_questionnaires_fail_fast(workdir: Path, count: int, where: str) -> None:
+    import time
+
+    data = copy.deepcopy(MINI_DATA)
+    target = {
+        "top": data,
+        "item": data["sections"][0]["items"][0],
+        "indicator": data["sections"][0]["items"][0]["indicator"],
+        "text": data["title"],
+    }[where]
+    target.update({f"k{n}": n for n in range(count)})
+    path = workdir / "q-crowded.yaml"
+    path.write_bytes(dump(data))
+    start = time.perf_counter()
+    result = run("questionnaire", "validate", path, "--lang", "en")
+    assert time.perf_counter() - start < 5
+    assert_clean(result, {ExitCode.ERROR})
+    assert len(result.stderr) < 3000
+
+
+@FUZZ
+@given(
+    document=st.dictionaries(
+        st.text(max_size=8).filter(lambda k: k != "answers"), values, max_size=5
+    ),
+    args=readers,
+)
+def test_files_without_answers_are_errors(workdir: Path, document: Any, args: Any) -> None:
+    path = workdir / "no-answers.yaml"
+    path.write_bytes(dump(document))
+    assert_clean(run_on(args, path), {ExitCode.ERROR})
+
+
+@FUZZ
+@given(depth=st.integers(500, 200_000), opener=st.sampled_from(["[", '{"a":']))
+def test_deeply_nested_peers_are_refused(
+    workdir: Path, valid_answers_file: Path, depth: int, opener: str
+) -> None:
+    closer = "]" if opener == "[" else "}"
+    peers = workdir / "peers.json"
+    peers.write_text(opener * depth + "1" + closer * depth, encoding="utf-8")
+    out = workdir / "peers-report.html"
+    result = run("report", "-q", MINI, valid_answers_file, "--peers", peers, "-o", out, "--force")
+    assert_clean(result, {ExitCode.OK, ExitCode.ERROR})
+
+
+unicode_digits = st.characters(categories=["Nd", "No", "Nl"]).filter(lambda c: not c.isascii())
+
+
+@FUZZ
+@given(digits=st.text(alphabet=unicode_digits, min_size=1, max_size=3))
+def test_drafts_delete_takes_only_ascii_numbers(digits: str) -> None:
+    import os
+
+    from kuntaprofiili.core.answers import AnswerSet
+    from kuntaprofiili.files.drafts import write_answers
+
+    draft = Path(os.environ["KUNTAPROFIILI_HOME"]) / "drafts" / f"keep{DRAFT_SUFFIX}"
+    write_answers(draft, AnswerSet("mini", "1", {"population": 1.0}, "Keep"))
+    result = run("drafts", "--delete", digits, "--yes", "--lang", "en")
+    assert_clean(result, {ExitCode.ERROR})
+    assert draft.exists()
 
 
 # -- batch: CSV and XLSX sheets -------------------------------------------------------

@@ -143,9 +143,14 @@ def test_killed_process_leaves_an_intact_draft(home: Path, sig: signal.Signals) 
     wait_for_question(child, 4)
     child.kill(sig)
     ended(child)
-    assert child.signalstatus == sig
     assert read_answers(draft, load_questionnaire(MINI)).answers == FIRST
-    assert sorted(p.name for p in draft.parent.iterdir()) == [draft.name], "no temporary files"
+    left = sorted(p.name for p in draft.parent.iterdir())
+    if sig == signal.SIGHUP:  # a closed terminal stops like Ctrl-C: saved, nothing left over
+        assert child.exitstatus == 130
+        assert left == [draft.name], "no temporary files and no lock"
+    else:  # nothing runs after SIGKILL: its lock stays, and is stale
+        assert child.signalstatus == sig
+        assert left == [draft.name, draft.name + ".lock"], "no temporary files"
 
     again = assess(home)
     resume_and_check_start(again, 4)
@@ -154,7 +159,58 @@ def test_killed_process_leaves_an_intact_draft(home: Path, sig: signal.Signals) 
     finish(again)
     (saved,) = (home / "answers").iterdir()
     assert yaml.safe_load(saved.read_text(encoding="utf-8"))["answers"] == EXPECTED
-    assert not draft.exists()
+    assert sorted(draft.parent.iterdir()) == [], "draft and stale lock are gone"
+
+
+def test_a_second_session_is_told_who_holds_the_draft_and_may_copy_it(home: Path) -> None:
+    draft = home / "drafts" / f"testila-mini{DRAFT_SUFFIX}"
+    first = assess(home)
+    answer(first, 0, 4)
+    wait_for_question(first, 4)
+
+    second = assess(home)
+    second.expect_exact("Continue in a copy of the draft? [y/N]")
+    assert f"process {first.pid}" in " ".join(output(second).split())
+    second.sendline("y")
+    wait_for_question(second, 4)
+    second.sendline("2")
+    wait_for_question(second, 5)
+    second.sendintr()
+    ended(second)
+    copy = home / "drafts" / f"testila-mini-2{DRAFT_SUFFIX}"
+    assert read_answers(copy, load_questionnaire(MINI)).answers == {
+        **FIRST,
+        "welfare_report": "partly",
+    }
+
+    first.sendline(SESSION[4][1])
+    answer(first, 5, 8)
+    wait_for_question(first, 8)
+    first.sendintr()
+    ended(first)
+    assert read_answers(draft, load_questionnaire(MINI)).answers == dict(list(EXPECTED.items())[:8])
+
+    refused = assess(home)
+    refused.expect_exact("Continue from it? [Y/n]")  # the first session is gone: no lock
+    refused.sendintr()
+    ended(refused)
+
+
+def test_a_second_session_that_declines_the_copy_changes_nothing(home: Path) -> None:
+    draft = home / "drafts" / f"testila-mini{DRAFT_SUFFIX}"
+    first = assess(home)
+    answer(first, 0, 2)
+    wait_for_question(first, 2)
+    before = draft.read_bytes()
+    second = assess(home)
+    second.expect_exact("Continue in a copy of the draft? [y/N]")
+    second.sendline("")
+    ended(second)
+    assert second.exitstatus == 1
+    assert draft.read_bytes() == before
+    assert sorted(p.name for p in draft.parent.iterdir()) == [draft.name, draft.name + ".lock"]
+    first.sendintr()
+    ended(first)
 
 
 def test_end_of_input_stops_cleanly_and_says_where_the_draft_is(home: Path) -> None:

@@ -427,7 +427,7 @@ ERROR_CASES = [
     (("assess", "-q", str(MINI), "--resume", "{missing}"), 1, "does not exist"),
     (("drafts", "--delete", "7", "--yes"), 1, "kuntaprofiili drafts"),
     (("assess", "--no-such-option"), 2, "No such option"),
-    (("questionnaire", "validate", "{folder}"), 2, "directory"),
+    (("questionnaire", "validate", "{folder}"), 1, "folder"),
 ]
 
 
@@ -485,3 +485,557 @@ def test_batch_refused_overwrite_leaves_file_byte_identical(
     forced = run("batch", sheet, "-o", tmp_path / "results.csv", "-q", MINI, "--force", *EN)
     assert_clean(forced, ExitCode.ROWS_REJECTED if errors_file else ExitCode.OK)
     assert (tmp_path / "results.csv").read_bytes() != KNOWN
+
+
+# -- 3. reliability: resume, locks, changed questionnaires, corrupt drafts ------------
+# Each of these was a way to lose answers or to be stuck (issue "Reliability and speed").
+
+
+def draft_of(home: Path, name: str = "testila") -> Path:
+    """The usual draft of ``name`` for mini."""
+    return home / "drafts" / f"{name}-mini{DRAFT_SUFFIX}"
+
+
+def answers_of(path: Path) -> dict[str, object]:
+    """The answers saved in an answers file or draft."""
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    answers = loaded["answers"]
+    assert isinstance(answers, dict)
+    return answers
+
+
+def test_resume_from_an_answers_file_never_changes_it(
+    home: Path, tmp_path: Path, mini_answers: dict[str, object]
+) -> None:
+    source = tmp_path / "testila-2026.yaml"
+    first_four = dict(list(mini_answers.items())[:4])
+    text = "# Our comments stay.\n" + yaml.safe_dump(
+        {"municipality": "Testilä", "questionnaire": {"id": "mini"}, "answers": first_four},
+        allow_unicode=True,
+    )
+    source.write_text(text, encoding="utf-8")
+    stopped = run("assess", "-q", MINI, "--resume", source, *EN, input="2\n")
+    assert_clean(stopped, ExitCode.INTERRUPTED)
+    assert source.read_text(encoding="utf-8") == text
+    draft = draft_of(home)
+    assert answers_of(draft) == {**first_four, "welfare_report": "partly"}
+    assert str(source) in "".join(stopped.stderr.split())
+
+    done = run("assess", "-q", MINI, "--resume", source, *EN, input=ALL_KEYS[11:])
+    assert_clean(done, ExitCode.OK)
+    assert source.read_text(encoding="utf-8") == text, "a finished resume leaves it too"
+    assert draft.exists(), "the earlier draft is not this session's to remove"
+
+
+def test_resume_from_an_answers_file_never_writes_over_another_draft(
+    home: Path, tmp_path: Path
+) -> None:
+    existing = make_draft(home, "testila-mini", "Testilä", 3)
+    before = existing.read_bytes()
+    source = tmp_path / "a.yaml"
+    write_answers(source, AnswerSet("mini", "1", {"population": 5.0}, "Testilä"))
+    result = run("assess", "-q", MINI, "--resume", source, *EN, input="")
+    assert_clean(result, ExitCode.INTERRUPTED)
+    assert existing.read_bytes() == before
+    assert answers_of(home / "drafts" / f"testila-mini-2{DRAFT_SUFFIX}") == {"population": 5}
+
+
+@pytest.fixture
+def live_pid() -> Any:
+    """The pid of a running process that is not this one."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    yield child.pid
+    child.kill()
+    child.wait()
+
+
+def dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def write_lock(draft: Path, pid: int, host: str | None = None) -> Path:
+    import os
+
+    lock = draft.with_name(draft.name + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    holder = {"pid": pid, "host": host or os.uname().nodename, "started": "2026-12-01T09:00"}
+    lock.write_text("".join(f"{k}={v}\n" for k, v in holder.items()), encoding="utf-8")
+    return lock
+
+
+def test_a_draft_held_by_a_live_session_is_refused_and_the_holder_named(
+    home: Path, live_pid: int
+) -> None:
+    draft = make_draft(home, "testila-mini", "Testilä", 2)
+    before = draft.read_bytes()
+    write_lock(draft, live_pid)
+    result = run("assess", "-q", MINI, "-m", "Testilä", *EN, input="1\n2\n")
+    assert_clean(result, ExitCode.ERROR)
+    said = " ".join(result.stderr.split())
+    assert f"process {live_pid}" in said and "another session" in said
+    assert draft.read_bytes() == before
+
+
+def test_a_second_session_can_continue_in_a_copy(
+    home: Path, live_pid: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kuntaprofiili.cli._session as session
+
+    draft = make_draft(home, "testila-mini", "Testilä", 2)
+    before = draft.read_bytes()
+    write_lock(draft, live_pid)
+    monkeypatch.setattr(session, "stdin_is_terminal", lambda: True)
+    result = run("assess", "-q", MINI, "-m", "Testilä", *EN, input="y\n4\n")
+    assert_clean(result, ExitCode.INTERRUPTED)
+    assert draft.read_bytes() == before, "the holder's draft is not touched"
+    copy = home / "drafts" / f"testila-mini-2{DRAFT_SUFFIX}"
+    assert answers_of(copy) == {"population": 1, "climate_plan": "no", "co2_per_capita": 4}
+    assert "copy" in result.stderr
+
+
+def test_a_stale_lock_is_taken_over_and_released(home: Path) -> None:
+    draft = make_draft(home, "testila-mini", "Testilä", 1)
+    lock = write_lock(draft, dead_pid())
+    result = run("assess", "-q", MINI, "-m", "Testilä", *EN, input="1\n")
+    assert_clean(result, ExitCode.INTERRUPTED)
+    assert answers_of(draft) == {"population": 1, "climate_plan": "yes"}
+    assert not lock.exists(), "the session's own lock goes when it ends"
+
+
+def test_every_session_leaves_no_lock_behind(home: Path) -> None:
+    assert_clean(run("assess", "-q", MINI, "-m", "Testilä", *EN, input="1\n"), 130)
+    assert_clean(run("assess", "-q", MINI, "-m", "Testilä", *EN, input=ALL_KEYS[2:]), 0)
+    drafts = home / "drafts"
+    assert sorted(p.name for p in drafts.iterdir()) == []
+
+
+def changed_mini(tmp_path: Path) -> Path:
+    """mini with one item removed, one choice code renamed and one range narrowed."""
+    text = MINI.read_text(encoding="utf-8")
+    start = text.index("      - id: digital_roadmap")
+    end = text.index("      - id: broadband_share")
+    text = text[:start] + text[end:]
+    text = text.replace("code: some,", "code: several,")
+    text = text.replace("          max: 50000", "          max: 10000")
+    path = tmp_path / "mini-changed.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_resume_after_a_questionnaire_change_keeps_what_still_fits(
+    home: Path, tmp_path: Path, mini_answers: dict[str, object]
+) -> None:
+    draft = draft_of(home)
+    old: dict[str, Any] = {**mini_answers, "loan_per_capita": 20000}
+    write_answers(draft, AnswerSet("mini", "1", old, "Testilä"))
+    before = draft.read_bytes()
+    changed = changed_mini(tmp_path)
+    result = run("assess", "-q", changed, "-m", "Testilä", *EN, input="")
+    assert_clean(result, ExitCode.INTERRUPTED)
+    said = " ".join(result.stderr.split())
+    assert "2 answers of the draft no longer fit" in said
+    assert "digital_roadmap: the questionnaire has no such question" in said
+    assert "loan_per_capita: 20000 is outside the allowed range" in said
+    kept = home / "drafts" / f"testila-mini-earlier{DRAFT_SUFFIX}"
+    assert kept.read_bytes() == before, "the old draft stays until the new one is complete"
+    carried = {k: v for k, v in old.items() if k not in ("digital_roadmap", "loan_per_capita")}
+    # A renamed code is carried by its label: "some" is still the label of "several".
+    assert answers_of(draft) == {**carried, "participation": "several"}
+    assert "question 7 of 9" in result.stdout, "the first question asked is the dropped one"
+
+    done = run("assess", "-q", changed, "-m", "Testilä", *EN, input="4000\n\n\n\n")
+    assert_clean(done, ExitCode.OK)
+    assert sorted((home / "drafts").iterdir()) == [], "both drafts go once answers are saved"
+    (saved,) = (home / "answers").iterdir()
+    assert answers_of(saved)["loan_per_capita"] == 4000
+
+
+def test_an_unreadable_draft_is_moved_aside_and_the_assessment_starts(home: Path) -> None:
+    draft = draft_of(home)
+    draft.parent.mkdir(parents=True)
+    draft.write_bytes(b"answers: [unclosed\n\xff")
+    result = run("assess", "-q", MINI, "-m", "Testilä", *EN, input="12000\n")
+    assert_clean(result, ExitCode.INTERRUPTED)
+    (moved,) = draft.parent.glob(f"{draft.name}.corrupt-*")
+    assert moved.read_bytes() == b"answers: [unclosed\n\xff"
+    assert str(moved) in "".join(result.stderr.split())
+    assert answers_of(draft) == {"population": 12000}
+    assert "question 1 of" in result.stdout
+
+
+def test_an_interrupt_during_a_draft_write_keeps_the_answer_and_no_temporary_file(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A closed terminal becomes KeyboardInterrupt; it may land in the middle of a write."""
+    calls = []
+
+    def cut_short(path: Path, text: str, encoding: str = "utf-8") -> None:
+        calls.append(path)
+        if len(calls) == 3:
+
+            def stop(handle: IO[Any]) -> None:
+                handle.write(text[:10])
+                raise KeyboardInterrupt
+
+            write_atomic(path, stop)
+        write_text_atomic(path, text, encoding)
+
+    monkeypatch.setattr("kuntaprofiili.files.drafts.write_text_atomic", cut_short)
+    result = run("assess", "-q", MINI, "-m", "Testilä", *EN, input="12000\n1\n4\n7\n")
+    assert_clean(result, ExitCode.INTERRUPTED)
+    draft = draft_of(home)
+    assert answers_of(draft) == {"population": 12000, "climate_plan": "yes", "plan_monitored": "4"}
+    assert sorted(p.name for p in draft.parent.iterdir()) == [draft.name]
+
+
+def test_sighup_and_sigterm_become_an_interrupt_only_inside_the_interview() -> None:
+    import os
+    import signal
+
+    from kuntaprofiili.cli._session import hangup_as_interrupt
+
+    before = signal.getsignal(signal.SIGHUP)
+    with pytest.raises(KeyboardInterrupt), hangup_as_interrupt():
+        os.kill(os.getpid(), signal.SIGHUP)
+    assert signal.getsignal(signal.SIGHUP) == before
+    with pytest.raises(KeyboardInterrupt), hangup_as_interrupt():
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+# -- 4. reliability: hostile input is refused fast and clearly -------------------------
+
+ALIAS_BOMB = (
+    "municipality: &a [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"l{n}: &{chr(98 + n)} [{', '.join([f'*{chr(97 + n)}'] * 9)}]\n" for n in range(8))
+    + "questionnaire: {id: mini}\nanswers: {population: *i}\n"
+)
+READERS = [
+    ("report", "{f}"),
+    ("whatif", "{f}"),
+    ("compare", "{f}", "{f}"),
+    ("assess", "-a", "{f}"),
+    ("assess", "--resume", "{f}"),
+]
+
+
+def run_reader(args: Sequence[str], path: Path) -> Result:
+    """A command that reads an answers file, on the mini questionnaire."""
+    filled = [a.format(f=path) for a in args]
+    return run(filled[0], "-q", MINI, *filled[1:], *EN, input="")
+
+
+@pytest.mark.parametrize("args", READERS, ids=lambda a: "-".join(a[:2]))
+def test_alias_bombs_are_refused_at_once(tmp_path: Path, args: Sequence[str]) -> None:
+    import time
+
+    path = tmp_path / f"bomb{DRAFT_SUFFIX}"
+    path.write_text(ALIAS_BOMB, encoding="utf-8")
+    start = time.perf_counter()
+    result = run_reader(args, path)
+    assert time.perf_counter() - start < 5
+    assert_clean(result, ExitCode.ERROR)
+    assert "alias" in result.stderr
+    assert path.read_text(encoding="utf-8") == ALIAS_BOMB
+
+
+def test_an_alias_bomb_in_the_usual_draft_does_not_block_the_municipality(home: Path) -> None:
+    draft = draft_of(home)
+    draft.parent.mkdir(parents=True)
+    draft.write_text(ALIAS_BOMB, encoding="utf-8")
+    result = run("assess", "-q", MINI, "-m", "Testilä", *EN, input="12000\n")
+    assert_clean(result, ExitCode.INTERRUPTED)
+    assert answers_of(draft) == {"population": 12000}
+
+
+def test_questionnaires_may_share_blocks_but_not_explode(tmp_path: Path) -> None:
+    text = MINI.read_text(encoding="utf-8").replace(
+        "help: {fi: Ohje., sv: Hjälp., en: Help.}", "help: &h {fi: Ohje., sv: Hjälp., en: Help.}", 1
+    )
+    shared = tmp_path / "shared.yaml"
+    shared.write_text(text, encoding="utf-8")
+    assert_clean(run("questionnaire", "validate", shared, *EN), ExitCode.OK)
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(ALIAS_BOMB.replace("answers: {population: *i}", "x: *i"), encoding="utf-8")
+    result = run("questionnaire", "validate", bomb, *EN)
+    assert_clean(result, ExitCode.ERROR)
+    assert "too many" in result.stderr
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    import os
+
+    path = tmp_path / "pipe.yaml"
+    os.mkfifo(path)
+    return path
+
+
+SPECIAL_READERS = [
+    ("report", "{f}"),
+    ("whatif", "{f}"),
+    ("compare", "{f}", "{f}"),
+    ("assess", "-a", "{f}"),
+    ("assess", "--resume", "{f}"),
+    ("questionnaire", "validate", "{f}"),
+    ("questionnaire", "show", "{f}"),
+]
+
+
+@pytest.mark.parametrize("args", SPECIAL_READERS, ids=lambda a: "-".join(a[:2]))
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero", "folder"])
+def test_only_regular_files_are_read(
+    tmp_path: Path, fifo: Path, args: Sequence[str], kind: str
+) -> None:
+    import time
+
+    target = {"fifo": fifo, "dev_zero": Path("/dev/zero"), "folder": tmp_path}[kind]
+    filled = [a.format(f=target) for a in args]
+    start = time.perf_counter()
+    if filled[0] == "questionnaire":
+        result = run(*filled, *EN)
+    else:
+        result = run(filled[0], "-q", MINI, *filled[1:], *EN, input="")
+    assert time.perf_counter() - start < 5
+    assert_clean(result, ExitCode.ERROR)
+    assert str(target) in "".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_special_questionnaire_file_is_a_clean_error(
+    tmp_path: Path, fifo: Path, kind: str
+) -> None:
+    target = fifo if kind == "fifo" else tmp_path
+    result = run("assess", "-q", target, "-m", "Testilä", *EN, input="")
+    assert_clean(result, ExitCode.ERROR)
+
+
+@pytest.mark.parametrize(
+    ("value", "word"),
+    [("10000000000000000000", "outside"), ("1" + "0" * 40, "digits"), ("1e999", "population")],
+)
+@pytest.mark.parametrize("args", READERS, ids=lambda a: "-".join(a[:2]))
+def test_huge_numbers_are_a_clean_error(
+    tmp_path: Path, args: Sequence[str], value: str, word: str, mini_answers: dict[str, object]
+) -> None:
+    path = tmp_path / "huge.yaml"
+    body = yaml.safe_dump({"questionnaire": {"id": "mini"}, "answers": mini_answers})
+    path.write_text(body.replace("population: 12000", f"population: {value}"), encoding="utf-8")
+    result = run_reader(args, path)
+    if args[1] == "--resume" and word != "digits":  # the answer is dropped and asked again
+        assert_clean(result, ExitCode.INTERRUPTED)
+        assert "population" in result.stderr
+    else:
+        assert_clean(result, ExitCode.ERROR)
+        assert word in " ".join(result.stderr.split())
+
+
+def test_a_huge_number_in_a_questionnaire_is_a_clean_error(tmp_path: Path) -> None:
+    for old, new in [('version: "1"', "version: " + "1" * 5000), ("max: 100\n", "max: 1e400\n")]:
+        path = tmp_path / "q.yaml"
+        path.write_text(MINI.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        for command in ("validate", "show"):
+            assert_clean(run("questionnaire", command, path, *EN), ExitCode.ERROR)
+
+
+@pytest.mark.parametrize("bound", ["lower_bound: 12", "optimum: 2", "min: 0", "max: 100"])
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_questionnaire_numbers_must_be_finite(tmp_path: Path, bound: str, value: str) -> None:
+    text = MINI.read_text(encoding="utf-8")
+    start = text.index("      - id: co2_per_capita")
+    key = bound.split(":")[0]
+    changed = text[:start] + text[start:].replace(bound, f"{key}: {value}", 1)
+    path = tmp_path / "q.yaml"
+    path.write_text(changed, encoding="utf-8")
+    result = run("questionnaire", "validate", path, *EN)
+    assert_clean(result, ExitCode.ERROR)
+    assert "finite" in result.stderr
+
+
+def test_a_choice_coded_dont_know_fails_validation(tmp_path: Path) -> None:
+    path = tmp_path / "q.yaml"
+    text = MINI.read_text(encoding="utf-8").replace("code: none,", "code: dont_know,")
+    path.write_text(text, encoding="utf-8")
+    result = run("questionnaire", "validate", path, *EN)
+    assert_clean(result, ExitCode.ERROR)
+    assert "reserved" in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+@pytest.mark.parametrize(
+    "change",
+    [("code: none,", "code: dont_know,"), ("max: 100\n", "max: .nan\n"), ("id: mini", "id: Mini")],
+)
+def test_show_reports_errors_like_validate(
+    tmp_path: Path, lang: str, change: tuple[str, str]
+) -> None:
+    path = tmp_path / "q.yaml"
+    path.write_text(MINI.read_text(encoding="utf-8").replace(*change, 1), encoding="utf-8")
+    shown = run("questionnaire", "show", path, "--lang", lang)
+    validated = run("questionnaire", "validate", path, "--lang", lang)
+    assert_clean(shown, ExitCode.ERROR)
+    assert shown.stderr == validated.stderr
+    assert "Input should" not in shown.stderr and "must be" not in shown.stderr
+
+
+def markup_mini(tmp_path: Path) -> Path:
+    text = MINI.read_text(encoding="utf-8")
+    text = text.replace('en: "Population?"', 'en: "Population [arvio] [/] [bold]?"')
+    text = text.replace("en: Mini questionnaire", 'en: "Mini [/] questionnaire"')
+    text = text.replace("en: none}", 'en: "[red]none[/red]"}')
+    path = tmp_path / "markup.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_markup_in_a_custom_questionnaire_is_shown_as_written(tmp_path: Path) -> None:
+    path = markup_mini(tmp_path)
+    asked = run("assess", "-q", path, "-m", "Testilä", *EN, input="")
+    assert_clean(asked, ExitCode.INTERRUPTED)
+    assert "Population [arvio] [/] [bold]?" in asked.stdout
+    shown = run("questionnaire", "show", path, *EN)
+    assert_clean(shown, ExitCode.OK)
+    flat = " ".join(shown.stdout.split())
+    assert "[arvio]" in flat and "Mini [/] questionnaire" in flat
+    answered = run("assess", "-q", path, "-m", "Testilä", *EN, input="100\n1\n4\n7\n2\n1\n")
+    assert "[red]none[/red]" in answered.stdout
+
+
+def test_control_characters_in_questionnaire_texts_fail_validation(tmp_path: Path) -> None:
+    path = tmp_path / "q.yaml"
+    text = MINI.read_text(encoding="utf-8").replace('en: "Population?"', 'en: "Pop\\e]0;x\\a?"')
+    path.write_text(text, encoding="utf-8")
+    result = run("questionnaire", "validate", path, *EN)
+    assert_clean(result, ExitCode.ERROR)
+    assert "control characters" in result.stderr
+    assert "\x1b" not in result.stderr
+
+
+OSC_NAME = "Evil\x1b]0;owned\x07\x1b[2J\x9b31mtown"
+
+
+def test_escape_sequences_from_files_never_reach_the_terminal(
+    home: Path, tmp_path: Path, mini_answers: dict[str, object]
+) -> None:
+    path = tmp_path / "osc.yaml"
+    data = {"municipality": OSC_NAME, "questionnaire": {"id": "mini"}, "answers": mini_answers}
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    make_draft(home, "osc-mini", OSC_NAME, 1)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"answers": {"population": OSC_NAME}}), encoding="utf-8")
+    results = [
+        run("report", "-q", MINI, path, *EN),
+        run("assess", "-q", MINI, "-a", path, *EN),
+        run("whatif", "-q", MINI, path, *EN),
+        run("drafts", *EN),
+        run("assess", "-q", MINI, "-a", bad, *EN),
+        run("assess", "-q", MINI, "-m", OSC_NAME, *EN, input=""),
+    ]
+    for result in results:
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        for control in ("\x1b", "\x07", "\x9b"):
+            assert control not in result.stdout + result.stderr
+    assert "Evil]0;owned[2J31mtown" in " ".join(results[3].stdout.split())
+
+
+def test_a_dangling_symlink_in_the_drafts_folder_is_skipped(home: Path) -> None:
+    make_draft(home, "espoo-mini", "Espoo", 1)
+    (home / "drafts" / f"gone{DRAFT_SUFFIX}").symlink_to(home / "nowhere")
+    result = run("drafts", *EN)
+    assert_clean(result, ExitCode.OK)
+    assert "Espoo" in result.stdout
+
+
+def test_deeply_nested_peers_json_is_a_clean_error(tmp_path: Path, answers_file: Any) -> None:
+    peers = tmp_path / "peers.json"
+    peers.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    out = tmp_path / "r.html"
+    result = run("report", "-q", MINI, answers_file(), "--peers", peers, "-o", out, *EN)
+    assert_clean(result, ExitCode.ERROR)
+    assert "peers.json" in result.stderr
+
+
+@pytest.mark.parametrize("args", READERS[:4], ids=lambda a: "-".join(a[:2]))
+def test_every_command_applies_the_same_answers_size_limit(
+    tmp_path: Path, args: Sequence[str], mini_answers: dict[str, object]
+) -> None:
+    from kuntaprofiili.files.drafts import MAX_ANSWERS_BYTES
+
+    path = tmp_path / "big.yaml"
+    body = yaml.safe_dump({"questionnaire": {"id": "mini"}, "answers": mini_answers})
+    path.write_text(body + "#" * (MAX_ANSWERS_BYTES + 10), encoding="utf-8")
+    result = run_reader(args, path)
+    assert_clean(result, ExitCode.ERROR)
+    assert "too large" in " ".join(result.stderr.split())  # the message may wrap
+
+
+@pytest.mark.parametrize(
+    "document", ["municipality: Testilä\n", "foo: 1\nbar: [2]\n", "answers:\n", "answers: 3\n"]
+)
+@pytest.mark.parametrize("args", READERS[:4], ids=lambda a: "-".join(a[:2]))
+def test_a_file_without_answers_is_an_error_not_an_empty_report(
+    tmp_path: Path, args: Sequence[str], document: str
+) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text(document, encoding="utf-8")
+    result = run_reader(args, path)
+    assert_clean(result, ExitCode.ERROR)
+    assert "answers" in result.stderr
+
+
+def test_a_very_long_municipality_name_is_refused_at_once(tmp_path: Path) -> None:
+    import time
+
+    name = "Espoo" * 10_000
+    start = time.perf_counter()
+    result = run("assess", "-q", MINI, "-m", name, *EN, input="")
+    assert time.perf_counter() - start < 3
+    assert_clean(result, ExitCode.ERROR)
+    assert "50000 characters" in " ".join(result.stderr.split())
+    path = tmp_path / "long.yaml"
+    path.write_text(yaml.safe_dump({"municipality": name, "answers": {}}), encoding="utf-8")
+    start = time.perf_counter()
+    assert_clean(run("report", "-q", MINI, path, *EN), ExitCode.ERROR)
+    assert time.perf_counter() - start < 3
+
+
+def test_a_questionnaire_with_very_many_keys_fails_fast(tmp_path: Path) -> None:
+    import time
+
+    path = tmp_path / "keys.yaml"
+    extra = "".join(f"unknown_key_{n}: {n}\n" for n in range(60_000))
+    path.write_text(MINI.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    start = time.perf_counter()
+    result = run("questionnaire", "validate", path, *EN)
+    assert time.perf_counter() - start < 10
+    assert_clean(result, ExitCode.ERROR)
+    assert "60" in result.stderr and len(result.stderr) < 2000
+
+
+def test_very_many_problems_are_counted_not_all_listed(tmp_path: Path) -> None:
+    items = "".join(
+        f"      - {{id: x{n}, kind: likert, text: {{fi: a}}, help: {{fi: b}}}}\n"
+        for n in range(500)
+    )
+    text = MINI.read_text(encoding="utf-8").replace("    items:\n", "    items:\n" + items, 1)
+    path = tmp_path / "many.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("questionnaire", "validate", path, *EN)
+    assert_clean(result, ExitCode.ERROR)
+    assert "more problems" in result.stderr
+
+
+@pytest.mark.parametrize("choice", ["²", "１", "¹²", "⑤"])
+def test_drafts_delete_takes_only_plain_digits(home: Path, choice: str) -> None:
+    draft = make_draft(home, "espoo-mini", "Espoo", 2)
+    result = run("drafts", "--delete", choice, "--yes", *EN)
+    assert_clean(result, ExitCode.ERROR)
+    assert draft.exists()

@@ -10,11 +10,12 @@ a key defined twice is an error.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 
@@ -51,11 +52,15 @@ def default_lang() -> str:
 
 
 HELP_FILE = "help.toml"
+# Beside this module in the source tree and in the wheel; importlib.resources would cost
+# --help about 10 ms of imports for the same path.
+MESSAGES = Path(__file__).parent / "messages"
 
 
+@cache
 def _read_part(name: str) -> dict[str, dict[str, str]]:
     part: dict[str, dict[str, str]] = {}
-    text = files("kuntaprofiili").joinpath("messages", name).read_text(encoding="utf-8")
+    text = (MESSAGES / name).read_text(encoding="utf-8")
     _flatten(tomllib.loads(text), "", part)
     return part
 
@@ -66,11 +71,41 @@ def _help_catalogue() -> dict[str, dict[str, str]]:
     return _read_part(HELP_FILE)
 
 
+_TABLE = re.compile(r"^\[\s*([A-Za-z0-9_-]+)|^([A-Za-z0-9_-]+)\s*[.=]", re.MULTILINE)
+
+
+@cache
+def _files_by_table() -> dict[str, tuple[str, ...]]:
+    """Which files define keys under each first name ('ui', 'error', ...), found by a scan.
+
+    Parsing all the TOML costs the first question tens of milliseconds; a message needs
+    only the files that hold its table. (``_catalogue`` still reads them all, for the
+    check that no key is defined twice.)
+    """
+    index: dict[str, list[str]] = {}
+    for entry in sorted(MESSAGES.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            text = entry.read_text(encoding="utf-8")
+            for match in _TABLE.finditer(text):
+                names = index.setdefault(match.group(1) or match.group(2), [])
+                if entry.name not in names:
+                    names.append(entry.name)
+    return {table: tuple(names) for table, names in index.items()}
+
+
+def _texts(key: str) -> dict[str, str] | None:
+    """The texts of ``key``, reading only the files that can hold it."""
+    for name in _files_by_table().get(key.partition(".")[0], ()):
+        texts = _read_part(name).get(key)
+        if texts is not None:
+            return texts
+    return None
+
+
 @cache
 def _catalogue() -> dict[str, dict[str, str]]:
     flat: dict[str, dict[str, str]] = {}
-    folder = files("kuntaprofiili").joinpath("messages")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+    for entry in sorted(MESSAGES.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
             part = _help_catalogue() if entry.name == HELP_FILE else _read_part(entry.name)
             clash = set(part) & set(flat)
@@ -126,7 +161,7 @@ class Lines:
 
 def message(key: str, lang: str, /, **params: Any) -> str:
     """The text for ``key`` in ``lang`` with ``params`` filled in."""
-    return _fill(_catalogue().get(key), key, lang, params)
+    return _fill(_texts(key), key, lang, params)
 
 
 def help_message(key: str, lang: str, /, **params: Any) -> str:

@@ -52,7 +52,7 @@ ForceOption = Annotated[bool, typer.Option("--force", help=_("opt.force"))]
 DebugOption = Annotated[bool, typer.Option("--debug", help=_("opt.debug"), hidden=True)]
 QuestionnaireOption = Annotated[
     Path | None,
-    typer.Option("--questionnaire", "-q", help=_("opt.questionnaire"), dir_okay=False),
+    typer.Option("--questionnaire", "-q", help=_("opt.questionnaire")),
 ]
 
 
@@ -129,7 +129,7 @@ def handle_errors(err: Console, lang: LangSource, debug: bool = False) -> Iterat
         if debug:
             raise
         chosen = lang() if callable(lang) else lang
-        text = message(error.key, chosen, **error.params)
+        text = printable_lines(message(error.key, chosen, **error.params))
         prefix = "" if isinstance(error, Interrupted) else message("cli.error_prefix", chosen)
         if isinstance(error, Interrupted):
             err.print()  # off the line of the prompt where ^C was typed
@@ -139,6 +139,14 @@ def handle_errors(err: Console, lang: LangSource, debug: bool = False) -> Iterat
         err.print()
         say(err, message("cli.interrupted", lang() if callable(lang) else lang))
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+def printable_lines(text: str) -> str:
+    """``text`` without control characters, its line breaks kept: a message names file
+    contents, and an escape sequence in a file must never reach the terminal."""
+    from kuntaprofiili.core.printable import printable
+
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def stdin_is_terminal() -> bool:

@@ -17,17 +17,16 @@ from kuntaprofiili.cli._common import (
     QuestionnaireOption,
     _,
     allow_overwrite,
-    ask_yes,
     consoles,
     handle_errors,
     say,
     session_lang,
-    stdin_is_terminal,
 )
 from kuntaprofiili.core.typecodes import MunicipalityType
-from kuntaprofiili.i18n import LANGS, Lang, Term, env_lang, locale_lang, message
+from kuntaprofiili.i18n import LANGS, Lang, env_lang, locale_lang, message
 
 if TYPE_CHECKING:
+    from kuntaprofiili.cli._session import Session
     from kuntaprofiili.core.answers import AnswerSet, AnswerValue
     from kuntaprofiili.core.model import Questionnaire
     from kuntaprofiili.core.municipality import Municipality
@@ -55,12 +54,8 @@ def assess(
         typer.Option("--lang", "-l", help=_("opt.lang_assess"), case_sensitive=False),
     ] = None,
     questionnaire: QuestionnaireOption = None,
-    answers: Annotated[
-        Path | None, typer.Option("--answers", "-a", help=_("opt.answers"), dir_okay=False)
-    ] = None,
-    resume: Annotated[
-        Path | None, typer.Option("--resume", help=_("opt.resume"), dir_okay=False)
-    ] = None,
+    answers: Annotated[Path | None, typer.Option("--answers", "-a", help=_("opt.answers"))] = None,
+    resume: Annotated[Path | None, typer.Option("--resume", help=_("opt.resume"))] = None,
     save: Annotated[
         Path | None, typer.Option("--save", "-s", help=_("opt.save"), dir_okay=False)
     ] = None,
@@ -79,28 +74,28 @@ def assess(
     io = consoles()
     outputs = Outputs(save, csv, json, excel_fi, force, full)
     named, stored = _named_in(resume)
-    session = Session(_first_guess(lang, stored))
-    with handle_errors(io.err, session.get, debug):
-        municipality = municipality or named
-        place = _find_place(municipality, io, session.lang)
-        session.lang = _language_for(lang, stored, place, io)
-        chosen = session.lang
+    run_lang = RunLanguage(_first_guess(lang, stored))
+    with handle_errors(io.err, run_lang.get, debug):
+        municipality = _checked_name(municipality) or named
+        place = _find_place(municipality, io, run_lang.lang)
+        run_lang.lang = _language_for(lang, stored, place, io)
+        chosen = run_lang.lang
         outputs = _check_outputs(outputs, io, chosen)
         q = _load_questionnaire(questionnaire)
-        draft: Path | None = None
+        session: Session | None = None
         if answers is not None:
             answer_set = _read_answers(answers, q, municipality)
         else:
             again = _resume_command(outputs, questionnaire, type_, chosen)
-            answer_set, draft = _interview(
+            answer_set, session = _interview(
                 q, municipality, place, io, chosen, outputs, resume, again
             )
         override = type_ or _override_in(answer_set)
-        _finish(q, answer_set, place, override, io, chosen, outputs, draft)
+        _finish(q, answer_set, place, override, io, chosen, outputs, session)
 
 
 @dataclass(slots=True)
-class Session:
+class RunLanguage:
     """The language of this run, settled once the municipality is known."""
 
     lang: str
@@ -200,7 +195,23 @@ def _named_in(draft: Path | None) -> tuple[str | None, str | None]:
     if not isinstance(raw, dict):
         return None, None
     name, language = raw.get("municipality"), raw.get("language")
-    return (str(name) if name else None), (str(language) if language in LANGS else None)
+    checked = _checked_name(str(name), str(draft)) if name else None
+    return checked, (str(language) if language in LANGS else None)
+
+
+def _checked_name(name: str | None, source: str = "--municipality") -> str | None:
+    """A municipality name without control characters, refused when absurdly long."""
+    from kuntaprofiili.core.printable import MAX_NAME_LENGTH, printable
+
+    if name is None:
+        return None
+    if len(name) > MAX_NAME_LENGTH:
+        from kuntaprofiili.errors import InputFileError
+
+        raise InputFileError(
+            "reliability.name_too_long", path=source, length=len(name), limit=MAX_NAME_LENGTH
+        )
+    return printable(name).strip() or None
 
 
 def _find_place(name: str | None, io: Consoles, lang: str) -> Municipality | None:
@@ -241,29 +252,49 @@ def _interview(
     outputs: Outputs,
     resume: Path | None,
     again: Callable[[Path], str],
-) -> tuple[AnswerSet, Path]:
-    """Ask the questions, saving a draft after every answer; returns answers and draft.
+) -> tuple[AnswerSet, Session]:
+    """Ask the questions, saving a draft after every answer; returns answers and session.
 
     Interrupted or crashed, the user is told the command that continues from the draft.
     """
-    from kuntaprofiili.core.answers import AnswerSet
-    from kuntaprofiili.errors import Interrupted
-    from kuntaprofiili.files.drafts import draft_path, write_answers
-    from kuntaprofiili.views.interview import Interview
+    from kuntaprofiili.cli._session import open_session
 
     municipality = name or (place.name_fi if place else None)
-    draft = resume or draft_path(municipality, q.id, outputs.save)
-    earlier = _earlier_answers(q, draft, io, lang, explicit=resume is not None)
-    evidence = dict(earlier.evidence) if earlier else {}
+    session = open_session(q, municipality, outputs.save, resume, io, lang)
+    try:
+        answers = _ask(q, municipality, place, io, lang, session, again)
+    finally:
+        session.close()
+    return answers, session
+
+
+def _ask(
+    q: Questionnaire,
+    municipality: str | None,
+    place: Municipality | None,
+    io: Consoles,
+    lang: str,
+    session: Session,
+    again: Callable[[Path], str],
+) -> AnswerSet:
+    """The interview itself; a stop (Ctrl-C, end of input, closed terminal) saves the draft."""
+    from kuntaprofiili.cli._session import hangup_as_interrupt
+    from kuntaprofiili.core.answers import AnswerSet
+    from kuntaprofiili.errors import Interrupted
+    from kuntaprofiili.files.drafts import write_answers
+    from kuntaprofiili.views.interview import Interview
+
+    evidence = dict(session.evidence)
 
     def save_draft(answers: Mapping[str, AnswerValue]) -> None:
         write_answers(
-            draft,
+            session.draft,
             AnswerSet(
                 q.id, q.version, dict(answers), municipality, evidence=evidence, language=lang
             ),
         )
 
+    draft = session.draft
     say(io.out, message("assess.intro", lang, draft=str(draft)), style="dim")
     fetched = _fetched(q, place, io, lang)
     interview = Interview(
@@ -271,17 +302,19 @@ def _interview(
         io.out,
         lambda prompt: io.out.input(Text(prompt)),
         lang,
-        answers=dict(earlier.answers) if earlier else {},
+        answers=dict(session.earlier),
         defaults={**_prefill(place), **{k: v.value for k, v in fetched.items()}},
         default_notes={k: v.label for k, v in fetched.items()},
         on_change=save_draft,
         evidence=evidence,
     )
     try:
-        answers = interview.run()
+        with hangup_as_interrupt():
+            answers = interview.run()
     except Interrupted as stop:
         if not stop.answers:
             raise Interrupted({}) from None
+        save_draft(interview.answers)  # once more: a signal may have cut the last write short
         raise Interrupted(stop.answers, str(draft), again(draft)) from None
     except Exception:
         if draft.is_file():
@@ -290,10 +323,9 @@ def _interview(
     from kuntaprofiili.opendata.prefill import provenance
 
     record = provenance(q, answers, fetched)
-    answer_set = AnswerSet(
+    return AnswerSet(
         q.id, q.version, answers, municipality, provenance=record, evidence=evidence, language=lang
     )
-    return answer_set, draft
 
 
 def _fetched(
@@ -318,29 +350,6 @@ def _prefill(place: Municipality | None) -> dict[str, AnswerValue]:
     return dict(profile_answers(place))
 
 
-def _earlier_answers(
-    q: Questionnaire, draft: Path, io: Consoles, lang: str, explicit: bool
-) -> AnswerSet | None:
-    """Answers of a draft to resume: always with --resume, after a yes otherwise."""
-    if not draft.exists():
-        if explicit:
-            from kuntaprofiili.errors import InputFileError
-
-            raise InputFileError(
-                "error.file_missing", path=str(draft), what=Term("file_kind.draft")
-            )
-        return None
-    from kuntaprofiili.files.drafts import read_answers
-
-    earlier = read_answers(draft, q)
-    if explicit:
-        return earlier
-    question = message("assess.resume_prompt", lang, draft=str(draft), n=len(earlier.answers))
-    if not stdin_is_terminal() or ask_yes(io.out, question, default=True):
-        return earlier
-    return None
-
-
 def _finish(
     q: Questionnaire,
     answer_set: AnswerSet,
@@ -349,14 +358,14 @@ def _finish(
     io: Consoles,
     lang: str,
     outputs: Outputs,
-    draft: Path | None,
+    session: Session | None,
 ) -> None:
     """Save the answers, then print and export the result."""
     from kuntaprofiili.core.assessment import build_assessment
     from kuntaprofiili.files.content_file import load_content
     from kuntaprofiili.views.report import build_report
 
-    _store_answers(answer_set, io, lang, outputs, draft)
+    _store_answers(answer_set, io, lang, outputs, session)
     content = load_content()
     result = build_assessment(q, answer_set, content, place, type_override)
     io.out.print(build_report(result, content, lang, outputs.full))
@@ -364,9 +373,9 @@ def _finish(
 
 
 def _store_answers(
-    answer_set: AnswerSet, io: Consoles, lang: str, outputs: Outputs, draft: Path | None
+    answer_set: AnswerSet, io: Consoles, lang: str, outputs: Outputs, session: Session | None
 ) -> None:
-    """Write the answers file; an interview's draft is removed only once that succeeded.
+    """Write the answers file; an interview's drafts are removed only once that succeeded.
 
     Interview answers are always kept: in --save, else in the data directory.
     """
@@ -376,13 +385,14 @@ def _store_answers(
     if outputs.save is not None:
         ensure_writable(outputs.save, outputs.force)
         target = outputs.save
-    elif draft is not None:
+    elif session is not None:
         target = answers_path(answer_set.municipality, answer_set.questionnaire_id)
     else:
         return
     write_answers(target, answer_set)
-    if draft is not None and draft != target:
-        draft.unlink(missing_ok=True)
+    for done in (session.draft, *session.retire) if session is not None else ():
+        if done != target:
+            done.unlink(missing_ok=True)
     say(io.err, message("assess.saved", lang, path=str(target)))
 
 

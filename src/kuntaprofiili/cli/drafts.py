@@ -112,7 +112,7 @@ def _pick(choice: str, found: list[DraftInfo]) -> Path:
     """The draft meant by a list number or a path; only drafts may be deleted."""
     from kuntaprofiili.files.drafts import DRAFT_SUFFIX, home
 
-    if choice.strip().isdigit():
+    if choice.strip().isascii() and choice.strip().isdigit():  # not "²" or a full-width "１"
         number = int(choice)
         if not 1 <= number <= len(found):
             raise InputFileError("drafts.bad_number", number=number, count=len(found))

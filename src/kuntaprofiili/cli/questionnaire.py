@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -28,7 +27,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False)
 
 FileArgument = Annotated[
     Path | None,
-    typer.Argument(help=_("opt.questionnaire_file"), dir_okay=False, metavar=_("metavar.file")),
+    typer.Argument(help=_("opt.questionnaire_file"), metavar=_("metavar.file")),
 ]
 
 
@@ -65,6 +64,8 @@ def show(
     with handle_errors(io.err, lang, debug):
         q = _load(file)
         if as_json:
+            import json
+
             print(json.dumps(questions_json(q, lang), ensure_ascii=False, indent=2))
         else:
             io.out.print(questions_table(q, lang))
@@ -110,7 +111,8 @@ def questions_table(q: Questionnaire, lang: str) -> Table:
     The question's id (the answers-file key) goes under its text, so no column has to
     break a word; the answers are the labels people see at the prompt.
     """
-    table = Table(title=f"{q.title.get(lang)} ({q.id} {q.version})", expand=True)
+    # Text, not markup: a custom questionnaire's "[/]" or "[arvio]" is shown as written.
+    table = Table(title=Text(f"{q.title.get(lang)} ({q.id} {q.version})"), expand=True)
     table.add_column("#", justify="right", no_wrap=True, style="dim")
     table.add_column(message("questionnaire.col_question", lang), ratio=3)
     table.add_column(message("questionnaire.col_answers", lang), ratio=2)
@@ -123,7 +125,7 @@ def questions_table(q: Questionnaire, lang: str) -> Table:
             previous = dimension
         question = Text(item.text.get(lang))
         question.append(f"\n{item.id}", style="cyan")
-        table.add_row(str(number), question, _answers_hint(item, lang))
+        table.add_row(str(number), question, Text(_answers_hint(item, lang)))
     return table
 
 

@@ -38,11 +38,12 @@ if TYPE_CHECKING:
     from kuntaprofiili.core.municipality import Municipality
     from kuntaprofiili.views.html_report import PeerMedians
 
-MAX_INPUT_BYTES = 5_000_000
+# Answers files and result JSONs have one limit in every command: drafts.MAX_ANSWERS_BYTES.
+# Batch results are bigger: a row per municipality.
+MAX_PEERS_BYTES = 100_000_000
 
-InputArgument = Annotated[
-    Path, typer.Argument(help=_("html.opt_input"), dir_okay=False, metavar=_("metavar.file"))
-]
+# No dir_okay=False on inputs: a folder gets our own message and exit 1, not a usage box.
+InputArgument = Annotated[Path, typer.Argument(help=_("html.opt_input"), metavar=_("metavar.file"))]
 FullOption = Annotated[bool, typer.Option("--full", help=_("programme.opt_full"))]
 
 
@@ -67,9 +68,7 @@ def report(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help=_("html.opt_output"), dir_okay=False)
     ] = None,
-    peers: Annotated[
-        Path | None, typer.Option("--peers", help=_("html.opt_peers"), dir_okay=False)
-    ] = None,
+    peers: Annotated[Path | None, typer.Option("--peers", help=_("html.opt_peers"))] = None,
     questionnaire: QuestionnaireOption = None,
     lang: LangOption = None,
     force: ForceOption = False,
@@ -96,18 +95,12 @@ def report(
 
 
 def compare(
-    old: Annotated[
-        Path, typer.Argument(help=_("compare.opt_old"), dir_okay=False, metavar=_("metavar.old"))
-    ],
-    new: Annotated[
-        Path, typer.Argument(help=_("compare.opt_new"), dir_okay=False, metavar=_("metavar.new"))
-    ],
+    old: Annotated[Path, typer.Argument(help=_("compare.opt_old"), metavar=_("metavar.old"))],
+    new: Annotated[Path, typer.Argument(help=_("compare.opt_new"), metavar=_("metavar.new"))],
     questionnaire: QuestionnaireOption = None,
     old_questionnaire: Annotated[
         Path | None,
-        typer.Option(
-            "--old-questionnaire", help=_("compare.opt_old_questionnaire"), dir_okay=False
-        ),
+        typer.Option("--old-questionnaire", help=_("compare.opt_old_questionnaire")),
     ] = None,
     every: Annotated[bool, typer.Option("--all", help=_("compare.opt_all"))] = False,
     lang: LangOption = None,
@@ -211,9 +204,10 @@ def read_input(
     """Read an answers file or result JSON and validate its answers against ``questionnaire``."""
     from kuntaprofiili.core.answers import parse_answers
     from kuntaprofiili.errors import InputFileError
+    from kuntaprofiili.files.drafts import MAX_ANSWERS_BYTES
     from kuntaprofiili.files.safeio import read_yaml
 
-    raw = read_yaml(path, MAX_INPUT_BYTES, "answers_file")  # JSON is YAML too
+    raw = read_yaml(path, MAX_ANSWERS_BYTES, "answers_file")  # JSON is YAML too
     if not isinstance(raw, Mapping):
         raise InputFileError("html.input_unreadable", path=str(path), problem="not a mapping")
     form, code = answers_form(raw, path)
@@ -288,9 +282,12 @@ def _peer_rows_json(path: Path) -> list[dict[str, object]]:
     from kuntaprofiili.files.safeio import read_text
 
     try:
-        data = json.loads(read_text(path, MAX_INPUT_BYTES * 20, "batch_result"))
+        data = json.loads(read_text(path, MAX_PEERS_BYTES, "batch_result"))
     except json.JSONDecodeError as error:
         raise InputFileError("html.peers_unreadable", path=str(path), problem=error.msg) from None
+    except RecursionError:
+        problem = "nesting too deep"
+        raise InputFileError("html.peers_unreadable", path=str(path), problem=problem) from None
     results = data.get("results") if isinstance(data, Mapping) else data
     if not isinstance(results, list):
         raise InputFileError("html.peers_unreadable", path=str(path), problem="no list of results")

@@ -15,7 +15,13 @@ from typing import Any
 
 from kuntaprofiili.core.evidence import Evidence, evidence_mapping, parse_evidence
 from kuntaprofiili.core.model import DONT_KNOW, Item, Questionnaire, yaml_code
-from kuntaprofiili.core.numbers import PeopleNumber, format_number, parse_number
+from kuntaprofiili.core.numbers import (
+    MAX_DIGITS,
+    PeopleNumber,
+    format_number,
+    parse_number,
+)
+from kuntaprofiili.core.printable import MAX_NAME_LENGTH, printable
 from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import AnswerError
 from kuntaprofiili.i18n import LANGS, Lines, Term, message
@@ -105,6 +111,8 @@ def _coerce_number(item: Item, value: object) -> float:
     assert item.indicator is not None
     if isinstance(value, bool):
         raise _bad(item, value)
+    if isinstance(value, int) and abs(value) >= 10**MAX_DIGITS:
+        raise _bad(item, value, "answer.out_of_range")  # float() of a huge int overflows
     number = float(value) if isinstance(value, int | float) else parse_number(str(value))
     if number is None or math.isnan(number) or math.isinf(number):
         raise _bad(item, value)
@@ -193,7 +201,22 @@ def _plain(value: AnswerValue) -> int | float | str:
 
 def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> AnswerSet:
     """Validate an answers-file mapping against ``questionnaire``; report every bad answer."""
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("answers", {}), Mapping):
+    answer_set, problems = carry_answers(raw, questionnaire, source)
+    if problems:
+        raise AnswerError("error.answers_invalid", path=source, problems=Lines(tuple(problems)))
+    return answer_set
+
+
+def carry_answers(
+    raw: Any, questionnaire: Questionnaire, source: str
+) -> tuple[AnswerSet, list[Term]]:
+    """The valid answers of an answers-file mapping, and why each other one was left out.
+
+    Resuming a draft after the questionnaire changed keeps what still fits. A file that
+    is not an answers file at all (no ``answers:`` mapping, another questionnaire, an
+    over-long municipality name) is an AnswerError.
+    """
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("answers"), Mapping):
         raise AnswerError("error.answers_shape", path=source)
     meta = raw.get("questionnaire") or {}
     qid = str(meta.get("id", questionnaire.id)) if isinstance(meta, Mapping) else questionnaire.id
@@ -201,24 +224,34 @@ def parse_answers(raw: Any, questionnaire: Questionnaire, source: str) -> Answer
         raise AnswerError(
             "error.answers_wrong_questionnaire", path=source, found=qid, expected=questionnaire.id
         )
-    answers, problems = _coerce_all(raw.get("answers") or {}, questionnaire)
+    answers, problems = _coerce_all(raw["answers"], questionnaire)
     evidence, evidence_problems = parse_evidence(raw.get("evidence"), questionnaire)
     problems += evidence_problems
-    if problems:
-        raise AnswerError("error.answers_invalid", path=source, problems=Lines(tuple(problems)))
     version = meta.get("version", questionnaire.version) if isinstance(meta, Mapping) else None
-    municipality = raw.get("municipality")
-    return AnswerSet(
+    answer_set = AnswerSet(
         questionnaire_id=qid,
-        questionnaire_version=str(version or questionnaire.version),
+        questionnaire_version=printable(str(version or questionnaire.version))[:64],
         answers=answers,
-        municipality=str(municipality) if municipality not in (None, "") else None,
-        timestamp=str(raw.get("timestamp") or ""),
-        type_override=str(raw["type"]) if raw.get("type") else None,
+        municipality=_municipality(raw.get("municipality"), source),
+        timestamp=printable(str(raw.get("timestamp") or ""))[:64],
+        type_override=str(raw["type"])[:64] if raw.get("type") else None,
         provenance=_provenance(raw.get("provenance"), answers),
         evidence=evidence,
         language=str(raw["language"]) if raw.get("language") in LANGS else None,
     )
+    return answer_set, problems
+
+
+def _municipality(value: object, source: str) -> str | None:
+    """The municipality name of a file, shown in terminals: no controls, bounded length."""
+    if value in (None, ""):
+        return None
+    name = printable(str(value)).strip()
+    if len(name) > MAX_NAME_LENGTH:
+        raise AnswerError(
+            "reliability.name_too_long", path=source, length=len(name), limit=MAX_NAME_LENGTH
+        )
+    return name or None
 
 
 def _provenance(raw: Any, answers: Mapping[str, AnswerValue]) -> dict[str, Mapping[str, Any]]:

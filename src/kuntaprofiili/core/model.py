@@ -10,9 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from kuntaprofiili.core.printable import has_control
 from kuntaprofiili.core.typecodes import MunicipalityType
 
 DONT_KNOW = "dont_know"
@@ -28,10 +29,29 @@ def yaml_code(value: object) -> object:
     return value
 
 
+def _not_dont_know(code: str) -> str:
+    """``dont_know`` is the answer "don't know", so no choice may use it as its code."""
+    if code == DONT_KNOW:
+        raise PydanticCustomError("q_dont_know_code", "the code 'dont_know' is reserved")
+    return code
+
+
+def _no_control(text: str) -> str:
+    """Texts are shown in terminals and workbooks: no ESC, BEL or other control characters."""
+    if has_control(text):
+        raise PydanticCustomError("q_control_chars", "the text holds control characters")
+    return text
+
+
+# Every number in a questionnaire is finite and of a size statistics have: NaN compares
+# false with everything, so an item with a NaN bound would silently never be scored.
+Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Code = Annotated[
     str, BeforeValidator(yaml_code), Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)
 ]
+ChoiceCode = Annotated[Code, AfterValidator(_not_dont_know)]
+Line = Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(_no_control)]
 
 
 class Dimension(StrEnum):
@@ -70,9 +90,9 @@ class _Frozen(BaseModel):
 class Text(_Frozen):
     """One text in the three languages; none may be empty."""
 
-    fi: Annotated[str, Field(min_length=1)]
-    sv: Annotated[str, Field(min_length=1)]
-    en: Annotated[str, Field(min_length=1)]
+    fi: Line
+    sv: Line
+    en: Line
 
     def get(self, lang: str) -> str:
         """The text in ``lang`` (fi, sv or en)."""
@@ -82,9 +102,9 @@ class Text(_Frozen):
 class Choice(_Frozen):
     """An answer option; ``score`` is its place on the 0-100 scale (None for profile facts)."""
 
-    code: Code
+    code: ChoiceCode
     label: Text
-    score: Annotated[float, Field(ge=0, le=100)] | None = None
+    score: Annotated[Finite, Field(ge=0, le=100)] | None = None
 
 
 class Condition(_Frozen):
@@ -205,10 +225,10 @@ class Indicator(_Frozen):
     """
 
     unit: Text
-    min: float  # allowed input range
-    max: float
-    lower_bound: float | None = None  # scores 0
-    optimum: float | None = None  # scores 100
+    min: Finite  # allowed input range
+    max: Finite
+    lower_bound: Finite | None = None  # scores 0
+    optimum: Finite | None = None  # scores 100
     direction: Direction | None = None
     source: str | None = None  # the public statistic an official can look the figure up in
     rationale: Text | None = None  # why the bounds are what they are
@@ -262,7 +282,7 @@ class Item(_Frozen):
     kind: Kind
     text: Text
     help: Text
-    weight: Annotated[float, Field(ge=0, le=10)] = 1.0
+    weight: Annotated[Finite, Field(ge=0, le=10)] = 1.0
     weight_rationale: Text | None = None  # why the weight differs from the default
     dont_know: bool = True
     when: Condition | None = None

@@ -51,6 +51,8 @@ def format_number(value: float, lang: str, decimals: int | None = None) -> str:
     ``decimals`` fixes the number of decimals; without it, up to six significant digits
     are kept and trailing zeros dropped, so 3400.0 reads '3 400' and 0.25 reads '0,25'.
     """
+    if not math.isfinite(value):
+        return "–" if math.isnan(value) else ("−∞" if value < 0 else "∞")
     if decimals is None:
         magnitude = int(math.floor(math.log10(abs(value)))) + 1 if value else 1
         decimals = max(0, min(6, 6 - magnitude))

@@ -7,7 +7,8 @@ items, and reports every problem at once as ``location: message``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -57,19 +58,63 @@ def _expand(raw: Any) -> Any:
     return raw
 
 
+# No mapping of the schema has more than a dozen keys; thousands of them are an attack
+# or an accident, and listing each as "unknown key" would take minutes.
+MAX_KEYS = 100
+# One run shows every problem, up to this many; the rest are counted.
+MAX_PROBLEMS = 50
+
+
 def parse_questionnaire(raw: Any, source: str = "<questionnaire>") -> Questionnaire:
     """Validate a mapping read from YAML; raise QuestionnaireError listing every problem."""
-    expanded = _expand(raw)
-    if not isinstance(expanded, Mapping):
+    if not isinstance(raw, Mapping):
         raise QuestionnaireError(source, [Term.of("qerr.not_mapping")])
+    crowded = _crowded(raw, "")
+    if crowded is not None:
+        raise QuestionnaireError(source, [crowded])
+    expanded = _expand(raw)
     try:
         questionnaire = Questionnaire.model_validate(expanded)
     except ValidationError as error:
-        raise QuestionnaireError(source, list(_pydantic_problems(error, expanded))) from None
+        problems = list(itertools.islice(_pydantic_problems(error, expanded), MAX_PROBLEMS))
+        if error.error_count() > MAX_PROBLEMS:
+            problems.append(Term.of("qerr.more_problems", n=error.error_count() - MAX_PROBLEMS))
+        raise QuestionnaireError(source, problems) from None
     problems = list(cross_item_problems(questionnaire))
     if problems:
         raise QuestionnaireError(source, problems)
     return questionnaire
+
+
+def _crowded(node: Any, where: str, depth: int = 0) -> Term | None:
+    """The first mapping with more than MAX_KEYS keys, as a problem; None if there is none."""
+    if depth > 20:
+        return None  # deeper than the schema goes: pydantic reports it
+    if isinstance(node, Mapping):
+        if len(node) > MAX_KEYS:
+            return Term.of(
+                "qerr.too_many_keys", where=where or "(top level)", count=len(node), limit=MAX_KEYS
+            )
+        prefix = f"{where}." if where else ""
+        children: Iterable[tuple[str, Any]] = ((prefix + str(k)[:40], v) for k, v in node.items())
+    elif isinstance(node, list):
+        children = ((f"{where}[{k}]", v) for k, v in enumerate(node))
+    else:
+        return None
+    for place, child in children:
+        found = _crowded(child, place, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+# Pydantic's error kinds that have a text of their own, with the context value they show.
+LOCALISED = {
+    "finite_number": ("qerr.not_finite", ""),
+    "greater_than_equal": ("qerr.at_least", "ge"),
+    "less_than_equal": ("qerr.at_most", "le"),
+    "string_too_long": ("qerr.too_long", "max_length"),
+}
 
 
 def _pydantic_problems(error: ValidationError, raw: Mapping[str, Any]) -> Iterator[Term]:
@@ -87,6 +132,9 @@ def _pydantic_problems(error: ValidationError, raw: Mapping[str, Any]) -> Iterat
             yield Term.of("qerr.missing_field", where=where)
         elif kind in ("enum", "literal_error"):
             yield Term.of("qerr.not_one_of", where=where, expected=ctx.get("expected", "?"))
+        elif kind in LOCALISED:
+            key, limit = LOCALISED[kind]
+            yield Term.of(key, where=where, limit=ctx.get(limit, "?"))
         else:
             yield Term.of("qerr.other", where=where, detail=detail["msg"])
 

@@ -30,8 +30,8 @@ def _load_bundled() -> Content:
 
 
 def _read_content(path_types: Path, path_measures: Path) -> Content:
-    types_raw = read_yaml(path_types, MAX_CONTENT_BYTES, "content_file")
+    types_raw = read_yaml(path_types, MAX_CONTENT_BYTES, aliases=True, what="content_file")
     types = parse_content(types_raw, TypesFile, str(path_types))
-    measures_raw = read_yaml(path_measures, MAX_CONTENT_BYTES, "content_file")
+    measures_raw = read_yaml(path_measures, MAX_CONTENT_BYTES, aliases=True, what="content_file")
     measures = parse_content(measures_raw, MeasuresFile, str(path_measures))
     return Content(types.general_vision, types.types, measures.measures)

@@ -15,10 +15,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kuntaprofiili.core.answers import AnswerSet, parse_answers
+from kuntaprofiili.core.answers import AnswerSet, carry_answers, parse_answers
 from kuntaprofiili.core.model import Questionnaire
+from kuntaprofiili.core.printable import printable
 from kuntaprofiili.core.text import fold
+from kuntaprofiili.errors import InputFileError
 from kuntaprofiili.files.safeio import read_yaml, write_text_atomic
+from kuntaprofiili.i18n import Term
 
 MAX_ANSWERS_BYTES = 1_000_000
 DRAFT_SUFFIX = ".draft.yaml"
@@ -35,8 +38,11 @@ def home() -> Path:
 
 
 def slug(text: str) -> str:
-    """A file-name-safe form of a municipality name ('Mäntsälä' -> 'mantsala')."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "kunta"
+    """A file-name-safe form of a municipality name ('Mäntsälä' -> 'mantsala').
+
+    Cut to 80 characters: a file name has room for 255 bytes, and the draft's suffix too.
+    """
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)[:80]).strip("-") or "kunta"
 
 
 def draft_path(municipality: str | None, questionnaire_id: str, save: Path | None) -> Path:
@@ -44,6 +50,31 @@ def draft_path(municipality: str | None, questionnaire_id: str, save: Path | Non
     if save is not None:
         return save.with_name(save.name + DRAFT_SUFFIX)
     return home() / "drafts" / f"{slug(municipality or 'kunta')}-{questionnaire_id}{DRAFT_SUFFIX}"
+
+
+def fresh_draft_path(path: Path) -> Path:
+    """``path`` if it is free, else ``NAME-2.draft.yaml``, ``NAME-3...``: never over a draft."""
+    stem = path.name.removesuffix(DRAFT_SUFFIX)
+    candidate, counter = path, 2
+    while candidate.exists() or candidate.with_name(candidate.name + ".lock").exists():
+        candidate = path.with_name(f"{stem}-{counter}{DRAFT_SUFFIX}")
+        counter += 1
+    return candidate
+
+
+def earlier_draft_path(path: Path) -> Path:
+    """Where a draft goes while a new one, made for a changed questionnaire, takes its place."""
+    stem = path.name.removesuffix(DRAFT_SUFFIX)
+    return fresh_draft_path(path.with_name(f"{stem}-earlier{DRAFT_SUFFIX}"))
+
+
+def earlier_drafts(path: Path) -> list[Path]:
+    """The drafts :func:`earlier_draft_path` set aside for ``path``."""
+    stem = path.name.removesuffix(DRAFT_SUFFIX)
+    pattern = re.compile(re.escape(stem) + r"-earlier(-\d+)?" + re.escape(DRAFT_SUFFIX))
+    if not path.parent.is_dir():
+        return []
+    return sorted(p for p in path.parent.iterdir() if pattern.fullmatch(p.name))
 
 
 def answers_path(municipality: str | None, questionnaire_id: str) -> Path:
@@ -79,6 +110,29 @@ def read_answers(path: Path, questionnaire: Questionnaire) -> AnswerSet:
     return parse_answers(raw, questionnaire, str(path))
 
 
+def read_draft(path: Path, questionnaire: Questionnaire) -> tuple[AnswerSet, list[Term]]:
+    """The answers of a draft that still fit ``questionnaire``, and why the others do not."""
+    raw = read_yaml(path, max_bytes=MAX_ANSWERS_BYTES, what="draft")
+    return carry_answers(raw, questionnaire, str(path))
+
+
+def move_aside(path: Path) -> Path:
+    """Rename an unreadable draft to ``NAME.corrupt-TIME`` so that a new one can start."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 2
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+        counter += 1
+    try:
+        path.rename(target)
+    except OSError as error:
+        raise InputFileError(
+            "error.file_unreadable", path=str(path), reason=error.strerror
+        ) from None
+    return target
+
+
 @dataclass(frozen=True, slots=True)
 class DraftInfo:
     """What ``kuntaprofiili drafts`` shows about one draft."""
@@ -101,12 +155,13 @@ def _info(path: Path) -> DraftInfo | None:
     meta = meta if isinstance(meta, Mapping) else {}
     answers = raw.get("answers")
     answers = answers if isinstance(answers, Mapping) else {}
+    name = printable(str(raw["municipality"]))[:200] if raw.get("municipality") else None
     return DraftInfo(
         path,
-        str(raw["municipality"]) if raw.get("municipality") else None,
-        str(meta.get("id", "?")),
+        name,
+        printable(str(meta.get("id", "?")))[:64],
         len(answers),
-        str(raw.get("timestamp", "")),
+        printable(str(raw.get("timestamp", "")))[:64],
     )
 
 
@@ -115,5 +170,13 @@ def list_drafts(folder: Path | None = None) -> list[DraftInfo]:
     folder = folder or home() / "drafts"
     if not folder.is_dir():
         return []
-    paths = sorted(folder.glob(f"*{DRAFT_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
-    return [info for p in paths if (info := _info(p)) is not None]
+    found = []
+    for path in folder.glob(f"*{DRAFT_SUFFIX}"):
+        try:  # a dangling symlink or a file deleted meanwhile is no draft
+            mtime = path.stat().st_mtime
+        except OSError:
+            continue
+        if path.is_file():
+            found.append((mtime, path))
+    found.sort(key=lambda pair: pair[0], reverse=True)
+    return [info for _, p in found if (info := _info(p)) is not None]

@@ -13,5 +13,5 @@ MAX_QUESTIONNAIRE_BYTES = 2_000_000
 
 def load_questionnaire(path: Path) -> Questionnaire:
     """Read and validate a questionnaire file."""
-    raw = read_yaml(path, max_bytes=MAX_QUESTIONNAIRE_BYTES, what="questionnaire")
+    raw = read_yaml(path, max_bytes=MAX_QUESTIONNAIRE_BYTES, aliases=True, what="questionnaire")
     return parse_questionnaire(raw, str(path))

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from kuntaprofiili.core.numbers import PeopleNumber
 from kuntaprofiili.errors import InputFileError, OutputFileError
 from kuntaprofiili.i18n import Term
 
@@ -33,7 +35,7 @@ FILE_KINDS = {
 def check_size(path: Path, max_bytes: int, what: str) -> None:
     """Refuse a missing or oversized file before reading it whole."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise InputFileError(
             "error.file_missing", path=str(path), what=Term(FILE_KINDS[what])
@@ -42,14 +44,18 @@ def check_size(path: Path, max_bytes: int, what: str) -> None:
         raise InputFileError(
             "error.file_unreadable", path=str(path), reason=error.strerror
         ) from None
-    if path.is_dir():
+    size, mode = info.st_size, info.st_mode
+    if stat.S_ISDIR(mode):
         raise InputFileError("error.file_is_dir", path=str(path))
+    if not stat.S_ISREG(mode):
+        # A FIFO would block forever and /dev/zero never ends: only plain files are read.
+        raise InputFileError("reliability.file_not_regular", path=str(path))
     if size > max_bytes:
         raise InputFileError(
             "error.file_too_large",
             path=str(path),
-            size=size,
-            limit=max_bytes,
+            size=PeopleNumber(size),
+            limit=PeopleNumber(max_bytes),
             what=Term(FILE_KINDS[what]),
         )
 
@@ -58,7 +64,17 @@ def read_text(path: Path, max_bytes: int, what: str) -> str:
     """Read a UTF-8 text file (a BOM is allowed) after checking its size."""
     check_size(path, max_bytes, what)
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # the file may have grown since the check
+        if len(data) > max_bytes:
+            raise InputFileError(
+                "error.file_too_large",
+                path=str(path),
+                size=PeopleNumber(len(data)),
+                limit=PeopleNumber(max_bytes),
+                what=Term(FILE_KINDS[what]),
+            )
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputFileError("error.file_not_utf8", path=str(path), position=error.start) from None
     except OSError as error:
@@ -67,25 +83,40 @@ def read_text(path: Path, max_bytes: int, what: str) -> str:
         ) from None
 
 
-def read_yaml(path: Path, max_bytes: int, what: str) -> Any:
-    """Parse a YAML file with the safe loader; syntax errors name the line."""
+def read_yaml(path: Path, max_bytes: int, what: str, aliases: bool = False) -> Any:
+    """Parse a YAML file with the safe loader; syntax errors name the line.
+
+    Merge keys and over-long integers are refused; aliases too, unless ``aliases`` allows
+    them up to a bounded expansion (see :func:`bounded_loader`).
+    """
+    return parse_yaml(read_text(path, max_bytes, what), str(path), aliases)
+
+
+def parse_yaml(text: str, source: str, aliases: bool = False) -> Any:
+    """Parse YAML text from an untrusted file with :func:`bounded_loader`."""
     import yaml
 
-    text = read_text(path, max_bytes, what)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=loader)  # a safe loader (C if available)
+        return yaml.load(text, Loader=bounded_loader(aliases))  # a safe loader (C if available)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise InputFileError(
-            "error.yaml_syntax", path=str(path), line=line, problem=problem
-        ) from None
+        raise InputFileError("error.yaml_syntax", path=source, line=line, problem=problem) from None
     except RecursionError:
         raise InputFileError(
-            "error.yaml_syntax", path=str(path), line="?", problem="nesting too deep"
+            "error.yaml_syntax", path=source, line="?", problem="nesting too deep"
         ) from None
+
+
+def bounded_loader(aliases: bool = False) -> type[Any]:
+    """The safe YAML loader that refuses alias bombs, merge keys and huge integers.
+
+    Imported only when a YAML file is read: PyYAML is not needed for ``--help``.
+    """
+    from kuntaprofiili.files.yaml_loader import BoundedAliasLoader, NoAliasLoader
+
+    return BoundedAliasLoader if aliases else NoAliasLoader
 
 
 def ensure_writable(path: Path, force: bool) -> None:

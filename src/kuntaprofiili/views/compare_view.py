@@ -83,7 +83,8 @@ def items_table(
         table.add_column(message("compare.col_method", lang), justify="right", no_wrap=True)
         table.add_column(message("compare.col_municipality", lang), justify="right", no_wrap=True)
     for change in shown:
-        table.add_row(*_item_cells(change, old_q, new_q, comparison.method_changed, lang))
+        cells = _item_cells(change, old_q, new_q, comparison.method_changed, lang)
+        table.add_row(*(Text(cell) for cell in cells))  # question texts are not markup
     return Group(heading, table)
 
 

@@ -89,7 +89,8 @@ class Interview:
             if raw == BACK_KEY:
                 return True
             if raw == HELP_KEY:
-                self.console.print(Panel(item.help.get(self.lang), title=self.t("ui.help_title")))
+                help_text = Text(item.help.get(self.lang))
+                self.console.print(Panel(help_text, title=self.t("ui.help_title")))
                 continue
             if raw == EVIDENCE_KEY:
                 self._ask_evidence(item)
@@ -106,7 +107,9 @@ class Interview:
         if raw == "" and current is not None:
             return current
         if raw == "":
-            self.console.print(self.t("ui.empty_answer", expected=expected_text(item, self.lang)))
+            self.console.print(
+                self.t("ui.empty_answer", expected=expected_text(item, self.lang)), markup=False
+            )
             return None
         expected = expected_text(item, self.lang)
         if is_odd_digit(raw):
@@ -165,8 +168,9 @@ class Interview:
         section = self.questionnaire.section_of(item.id)
         progress = self.t("ui.progress", k=position + 1, n=total)
         self.console.print()
-        self.console.rule(f"{section.title.get(self.lang)} · {progress}", align="left")
-        self.console.print(f"[bold]{item.text.get(self.lang)}[/]", highlight=False)
+        # Text objects, not markup: "[/]" or "[arvio]" in a custom questionnaire is plain text.
+        self.console.rule(Text(f"{section.title.get(self.lang)} · {progress}"), align="left")
+        self.console.print(Text(item.text.get(self.lang), style="bold"), highlight=False)
         if item.indicator is not None:
             ind = item.indicator
             self.console.print(
@@ -178,6 +182,7 @@ class Interview:
                 ),
                 style="dim",
                 highlight=False,
+                markup=False,
             )
         if item.choices:  # a grid, so that a long label wraps under itself, not under its number
             grid = Table.grid(padding=(0, 1, 0, 0))
@@ -256,5 +261,5 @@ class Interview:
         table.add_column(self.t("ui.col_answer"), overflow="fold", ratio=1)
         for number, item in enumerate(asked, start=1):
             answer = self.display(item, self.answers[item.id])
-            table.add_row(str(number), item.text.get(self.lang), answer)
+            table.add_row(str(number), Text(item.text.get(self.lang)), Text(answer))
         return table
