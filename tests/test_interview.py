@@ -178,3 +178,18 @@ def test_stopping_carries_the_answers_so_far(mini: Questionnaire, error: type) -
 
 def test_the_advertised_keys_are_what_the_answers_read() -> None:
     assert is_dont_know(DONT_KNOW_KEY)
+
+
+@pytest.mark.parametrize("aland", [True, False])
+def test_aland_sees_why_a_mainland_question_differs(aland: bool) -> None:
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire
+    from kuntaprofiili.files.resources import default_questionnaire
+
+    q = load_questionnaire(default_questionnaire())
+    noted = next(i for i in q.items if i.aland_note is not None)
+    out = io.StringIO()
+    console = Console(file=out, width=100, color_system=None, force_terminal=False)
+    session = Interview(q, console, Script([]), "sv", aland=aland)
+    session._show_question(noted, 0, 1)
+    note = " ".join(noted.aland_note.get("sv").split()) if noted.aland_note else ""
+    assert (note in " ".join(out.getvalue().split())) is aland

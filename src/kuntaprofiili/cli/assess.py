@@ -307,6 +307,7 @@ def _ask(
         default_notes={k: v.label for k, v in fetched.items()},
         on_change=save_draft,
         evidence=evidence,
+        aland=place is not None and place.is_aland,
     )
     try:
         with hangup_as_interrupt():

@@ -51,6 +51,7 @@ class Interview:
     default_notes: Mapping[str, str] = field(default_factory=dict)  # "SYKE 2023" after a default
     on_change: OnChange = lambda _answers: None
     evidence: dict[str, Evidence] = field(default_factory=dict)  # read by on_change too
+    aland: bool = False  # an Åland municipality: questions that assume mainland law say so
 
     def t(self, key: str, /, **params: object) -> str:
         """A UI text in the session's language."""
@@ -171,6 +172,8 @@ class Interview:
         # Text objects, not markup: "[/]" or "[arvio]" in a custom questionnaire is plain text.
         self.console.rule(Text(f"{section.title.get(self.lang)} · {progress}"), align="left")
         self.console.print(Text(item.text.get(self.lang), style="bold"), highlight=False)
+        if self.aland and item.aland_note is not None:
+            self.console.print(Text(item.aland_note.get(self.lang), style="italic"))
         if item.indicator is not None:
             ind = item.indicator
             self.console.print(
