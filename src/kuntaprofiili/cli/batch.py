@@ -35,11 +35,13 @@ if TYPE_CHECKING:
     from rich.console import Group
 
     from kuntaprofiili.sheets.context import BatchContext, BatchOutcome
+    from kuntaprofiili.sheets.prefill import Filled
     from kuntaprofiili.sheets.read import Sheet
     from kuntaprofiili.sheets.write import Staging
 
 PROGRESS_FROM_ROWS = 10_000  # a bar only where the wait is noticeable
 SHOWN_PROBLEMS = 50  # the rest are in the errors file
+SHOWN_MISSING = 10  # municipalities named without cached figures
 
 ExcelFiOption = Annotated[bool, typer.Option("--excel-fi", help=_("batch.opt.excel_fi"))]
 
@@ -51,6 +53,16 @@ def template(
     lang: LangOption = None,
     questionnaire: QuestionnaireOption = None,
     excel_fi: ExcelFiOption = False,
+    prefill: Annotated[bool, typer.Option("--prefill", help=_("template.opt_prefill"))] = False,
+    municipality: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--municipality",
+            "-m",
+            help=_("template.opt_municipality"),
+            metavar=_("metavar.municipality"),
+        ),
+    ] = None,
     force: ForceOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -61,12 +73,57 @@ def template(
         from kuntaprofiili.sheets.template import build_template, write_template
 
         _check_template_name(output)
-        sheet = build_template(_load_questionnaire(questionnaire), lang)
+        q = _load_questionnaire(questionnaire)
+        sheet = build_template(q, lang)
+        if prefill or municipality:
+            sheet = _prefilled_template(sheet, q, municipality or [], output, io, lang)
         write_template(sheet, output, _dialect(excel_fi), force)
         io.err.print(
             message("template.wrote", lang, path=str(output), columns=len(sheet.columns)),
             markup=False,
         )
+
+
+def _prefilled_template(
+    sheet: Any, q: Any, names: list[str], output: Path, io: Consoles, lang: str
+) -> Any:
+    """The template with a row per municipality (all in the cache, or ``names``)."""
+    from kuntaprofiili.cli.data import named_municipality
+    from kuntaprofiili.errors import KuntaprofiiliError
+    from kuntaprofiili.files.municipality_file import load_municipalities
+    from kuntaprofiili.sheets.prefill import prefilled_template
+
+    cache = _prefill_cache()
+    everyone = load_municipalities()
+    chosen = [named_municipality(name, everyone, lang) for name in names]
+    places = list(dict.fromkeys(p for p in chosen if p is not None)) if names else everyone
+    sheet = prefilled_template(sheet, q, places, cache)
+    written = {str(row[0].value) for row in sheet.rows if row[0] is not None}
+    for place in places if names else ():
+        if place.name(lang) not in written:
+            io.err.print(message("opendata.nothing_for", lang, name=place.name(lang)), markup=False)
+    if not sheet.rows:
+        raise KuntaprofiiliError("prefill.template_empty")
+    values = sum(1 for row in sheet.rows for cell in row[1:] if cell is not None)
+    key = (
+        "prefill.template_rows" if output.suffix.lower() == ".xlsx" else "prefill.template_rows_csv"
+    )
+    updated = str(cache.get("updated") or "?")[:10]
+    io.err.print(
+        message(key, lang, places=len(sheet.rows), values=values, updated=updated), markup=False
+    )
+    return sheet
+
+
+def _prefill_cache() -> dict[str, Any]:
+    """The open-data cache; without one, a message saying how to get one (exit 1)."""
+    from kuntaprofiili.errors import KuntaprofiiliError
+    from kuntaprofiili.opendata.cache import read_cache
+
+    cache = read_cache()
+    if cache is None or not cache["values"]:
+        raise KuntaprofiiliError("prefill.no_cache")
+    return cache
 
 
 def batch(
@@ -86,6 +143,7 @@ def batch(
     reports: Annotated[
         Path | None, typer.Option("--reports", help=_("batch_reports.opt"), file_okay=False)
     ] = None,
+    prefill: Annotated[bool, typer.Option("--prefill", help=_("batch.opt.prefill"))] = False,
     force: ForceOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -96,8 +154,15 @@ def batch(
         from kuntaprofiili.sheets.run import load_batch_context
 
         errors = _check_paths(input_file, output, force)
+        cache = _prefill_cache() if prefill else None
         context = load_batch_context(questionnaire, measures)
-        outcome = _score(_read(input_file, io, lang), context, io, lang)
+        sheet = _read(input_file, io, lang)
+        filled = None
+        if cache is not None:
+            sheet, filled = _prefill(sheet, context, cache, lang)
+        outcome = _score(sheet, context, io, lang)
+        if filled is not None and cache is not None:
+            outcome = _marked(outcome, filled, cache, io, lang)
         failed = outcome.rows_rejected > 0
         _print_outcome(outcome, io, lang, errors if failed else None)
         _write_all(
@@ -111,6 +176,7 @@ def batch(
             excel_fi,
             strict,
             force,
+            cache,
         )
         io.err.print(message("batch.wrote", lang, path=str(output)), markup=False)
         if not failed and errors.exists():
@@ -131,6 +197,7 @@ def _write_all(
     excel_fi: bool,
     strict: bool,
     force: bool,
+    cache: dict[str, Any] | None = None,
 ) -> None:
     """Every output under a temporary name, renamed into place only when all are written:
     Ctrl-C or a full disk changes no earlier file. The errors file only when rows failed."""
@@ -151,7 +218,7 @@ def _write_all(
             raise InputFileError("batch.strict_failed", n=outcome.rows_rejected)
         _write_results(outcome, context, output, stage.path(output), lang, excel_fi)
         if reports is not None:
-            _write_reports(input_file, outcome, context, reports, io, lang, force, stage)
+            _write_reports(input_file, outcome, context, reports, io, lang, force, stage, cache)
 
 
 # -- steps --------------------------------------------------------------------------------
@@ -233,6 +300,34 @@ def _score(sheet: Sheet, context: BatchContext, io: Consoles, lang: str) -> Batc
         )
 
 
+def _prefill(
+    sheet: Sheet, context: BatchContext, cache: dict[str, Any], lang: str
+) -> tuple[Sheet, Filled]:
+    from kuntaprofiili.sheets.prefill import prefill_sheet
+
+    return prefill_sheet(sheet, context.questionnaire, context.municipalities, cache, lang)
+
+
+def _marked(
+    outcome: BatchOutcome, filled: Filled, cache: dict[str, Any], io: Consoles, lang: str
+) -> BatchOutcome:
+    """The results with what was prefilled marked, and a word on the terminal about it."""
+    from dataclasses import replace
+
+    from kuntaprofiili.sheets.prefill import mark_results
+
+    updated = str(cache.get("updated") or "?")[:10]
+    counts = {"values": filled.values, "rows": filled.rows}
+    io.err.print(message("prefill.filled", lang, updated=updated, **counts), markup=False)
+    if filled.missing:
+        names = ", ".join(filled.missing[:SHOWN_MISSING])
+        if len(filled.missing) > SHOWN_MISSING:
+            n = len(filled.missing) - SHOWN_MISSING
+            names = message("prefill.more", lang, names=names, n=n)
+        io.err.print(message("prefill.missing", lang, names=names), markup=False)
+    return replace(outcome, results=mark_results(outcome.results, filled))
+
+
 def _write_errors(outcome: BatchOutcome, dest: Path, lang: str, excel_fi: bool) -> None:
     """The errors file, written only when rows failed (see ``_write_all``)."""
     from kuntaprofiili.sheets.results import problems_frame
@@ -274,8 +369,10 @@ def _write_reports(
     lang: str,
     force: bool,
     stage: Staging,
+    cache: dict[str, Any] | None = None,
 ) -> None:
-    """One HTML report per scored row (the sheet is read again: scoring let go of its text)."""
+    """One HTML report per scored row (the sheet is read again: scoring let go of its text;
+    with ``--prefill`` it is prefilled again, so each report has the fetched values)."""
     from dataclasses import replace
 
     from kuntaprofiili.files.content_file import load_content
@@ -285,6 +382,8 @@ def _write_reports(
     results = outcome.results.to_dict("records")
     content = load_content()
     sheet = _read(input_file, io, lang)
+    if cache is not None:
+        sheet = _prefill(sheet, context, cache, lang)[0]
     plans = list(plan_reports(sheet, results, context.questionnaire, content, folder, lang))
     for plan in plans:
         ensure_writable(plan.dest, force)

@@ -54,7 +54,7 @@ def update(
 
         q = _load(questionnaire)
         places = load_municipalities()
-        only = _find(municipality, places, lang)
+        only = named_municipality(municipality, places, lang)
         outcome = _run(q, places, only, io, lang)
         _report(q, outcome, io, lang)
         if outcome.fetched == 0 and outcome.failures:
@@ -74,7 +74,9 @@ def _load(path: Path | None) -> Questionnaire:
     return load_questionnaire(path or default_questionnaire())
 
 
-def _find(name: str | None, places: tuple[Municipality, ...], lang: str) -> Municipality | None:
+def named_municipality(
+    name: str | None, places: tuple[Municipality, ...], lang: str
+) -> Municipality | None:
     if not name:
         return None
     from kuntaprofiili.core.municipality import find_municipality, search_municipalities
@@ -165,7 +167,7 @@ def show(
         io.out.print(_summary(cache, cache_path(), lang), markup=False, highlight=False)
         if cache.get("progress"):
             io.out.print(message("opendata.cache_unfinished", lang), markup=False)
-        place = _find(municipality, load_municipalities(), lang)
+        place = named_municipality(municipality, load_municipalities(), lang)
         if place is None:
             io.out.print(_overview_table(q, cache, lang))
         else:

@@ -27,6 +27,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CODE_PREFIX = "KU"  # Statistics Finland's form of a municipality code: KU091
 _DIMENSIONS = ("ecological", "social", "economic", "technological", "overall")
 _PARTS = ("score", "coverage", "band", "mean", "median")
+_PREFILL_PARTS = ("value", "source", "year")
 
 
 class CsvDialect(StrEnum):
@@ -78,6 +79,8 @@ def column_label(name: str, lang: str) -> str:
             else message(f"dimension.{head}", lang)
         )
         return message(f"export.part.{part}", lang, dimension=dimension)
+    if part in _PREFILL_PARTS and head:  # batch --prefill: population_source and the like
+        return message(f"export.part.prefill_{part}", lang, id=head)
     return name
 
 

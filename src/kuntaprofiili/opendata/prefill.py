@@ -16,10 +16,18 @@ def read_prefill(q: Questionnaire, code: str) -> dict[str, CachedValue] | None:
     cache = read_cache()
     if cache is None:
         return None
+    return fitting_values(q, cache, code)
+
+
+def fitting_values(q: Questionnaire, cache: dict[str, Any], code: str) -> dict[str, CachedValue]:
+    """The cached values of one municipality that ``q``'s numeric items accept."""
     fitting: dict[str, CachedValue] = {}
     for item_id, value in cached_values(cache, code).items():
         try:
-            coerce_answer(q.item(item_id), value.value)
+            item = q.item(item_id)
+            if not item.numeric:
+                continue
+            coerce_answer(item, value.value)
         except (KeyError, AnswerError):
             continue  # an item this questionnaire lacks, or a value outside its range
         fitting[item_id] = value

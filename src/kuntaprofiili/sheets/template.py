@@ -18,7 +18,13 @@ from typing import Any
 from kuntaprofiili.core.model import Item, Questionnaire
 from kuntaprofiili.core.numbers import plain_number
 from kuntaprofiili.core.text import fold
-from kuntaprofiili.files.export import CSV_FORMATS, CsvDialect, neutralise, strip_controls
+from kuntaprofiili.files.export import (
+    CSV_FORMATS,
+    CsvDialect,
+    format_cell,
+    neutralise,
+    strip_controls,
+)
 from kuntaprofiili.files.safeio import ensure_writable, write_atomic
 from kuntaprofiili.i18n import LANGS, message
 
@@ -46,12 +52,24 @@ class TemplateColumn:
 
 
 @dataclass(frozen=True, slots=True)
+class TemplateCell:
+    """A data cell written into the template (``template --prefill``), with its note."""
+
+    value: str | float
+    note: str = ""  # the cell's comment in the XLSX
+    source: str = ""  # for a fetched value: its attribution and statistical year
+    year: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Template:
-    """The whole template in one language."""
+    """The whole template in one language; ``rows`` are data rows already filled in
+    (one cell or None per column), written under the two header rows."""
 
     lang: str
     sheet_title: str
     columns: tuple[TemplateColumn, ...]
+    rows: tuple[tuple[TemplateCell | None, ...], ...] = ()
 
 
 def build_template(questionnaire: Questionnaire, lang: str) -> Template:
@@ -153,8 +171,18 @@ def _write_csv(template: Template, dest: Path, dialect: CsvDialect) -> None:
         writer = csv.writer(handle, delimiter=fmt.delimiter, lineterminator="\r\n")
         writer.writerow([c.header for c in template.columns])
         writer.writerow([neutralise(c.description) for c in template.columns])
+        for row in template.rows:
+            writer.writerow([_csv_cell(cell, fmt.decimal) for cell in row])
 
     write_atomic(dest, write, encoding=fmt.encoding, newline="")
+
+
+def _csv_cell(cell: TemplateCell | None, decimal: str) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell.value, str):
+        return neutralise(cell.value)
+    return format_cell(cell.value, decimal)
 
 
 def _workbook(template: Template) -> Any:
@@ -169,6 +197,7 @@ def _workbook(template: Template) -> Any:
     for index, column in enumerate(template.columns, start=1):
         _header_cells(sheet, index, column, Font, Alignment)
         _validation(sheet, lists, index, column, template.lang)
+    _data_rows(sheet, template.rows)
     sheet.freeze_panes = "B3"
     sheet.row_dimensions[2].height = description_height(template.columns)
     sheet.print_title_rows = "1:2"
@@ -209,6 +238,24 @@ def _header_cells(
     text.font = font(italic=True)
     text.alignment = alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[index > 1]
+
+
+def _data_rows(sheet: Any, rows: Sequence[Sequence[TemplateCell | None]]) -> None:
+    """Filled-in data rows from the third row on: names as text, numbers as numbers,
+    each with its note as a cell comment."""
+    from openpyxl.comments import Comment
+
+    for at, row in enumerate(rows, start=3):
+        for index, cell in enumerate(row, start=1):
+            if cell is None:
+                continue
+            if isinstance(cell.value, str):
+                written = _text_cell(sheet, at, index, cell.value)
+            else:
+                written = sheet.cell(row=at, column=index, value=cell.value)
+            if cell.note:
+                note = strip_controls(cell.note)
+                written.comment = Comment(note, "kuntaprofiili", width=300, height=110)
 
 
 def _validation(sheet: Any, lists: Any, index: int, column: TemplateColumn, lang: str) -> None:
