@@ -280,7 +280,7 @@ def test_lift_section_names_a_measure(mini: Questionnaire, content: Content) -> 
     }
     html = render_html(make_assessment(mini, answers, content), content, "en")
     section = html.split('<section id="lift">', 1)[1].split("</section>", 1)[0]
-    assert "Digital roadmap?: no →" in section
+    assert "“Digital roadmap?” no →" in section
     assert "Measure: " in section
 
 
