@@ -399,4 +399,4 @@ def test_whatif_command(answers_file: Path) -> None:
     result = CliRunner().invoke(app, ["whatif", str(answers_file), "-q", MINI, "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "What would lift the score" in result.stdout
-    assert "The weakest dimension is Technological: 25.0 (yellow)" in result.stdout
+    assert "The weakest dimension is technological: 25.0 (yellow)" in result.stdout
