@@ -388,7 +388,9 @@ def test_xlsx_output_has_results_and_summary_and_neutralised_text(tmp_path: Path
     assert sheet.column_dimensions["B"].width >= len("municipality")
     summary = list(book["Sammanfattning"].iter_rows(values_only=True))
     assert summary[1][:5] == ("type", "group", "count", "scored", "unscored")
-    all_row = next(r for r in summary if r[1] == "all")
+    assert summary[0][1] == "Grupp"  # no id left as a header for people
+    assert all(isinstance(h, str) and "_" not in h for h in rows[0] + summary[0])
+    all_row = next(r for r in summary if r[1] == "alla rader")  # group ids as words
     assert all_row[0] == "Alla"  # type names for people
     assert all_row[2] == 2 and int(str(all_row[3])) + int(str(all_row[4])) == 2
 

@@ -110,7 +110,7 @@ def test_aland_is_in_the_swedish_network_only() -> None:
     c = _of("Jomala")
     assert c.reason("en").startswith("Swedish-speaking or bilingual municipality: ")
     assert "none of the networks by size" in c.reason("en")
-    assert "Ålands kommuner" in c.reason("sv")
+    assert "kommun på Åland (hör bara till detta nätverk" in c.reason("sv")
     assert c.notes("en") == ()
 
 

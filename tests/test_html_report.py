@@ -280,7 +280,7 @@ def test_lift_section_names_a_measure(mini: Questionnaire, content: Content) -> 
     }
     html = render_html(make_assessment(mini, answers, content), content, "en")
     section = html.split('<section id="lift">', 1)[1].split("</section>", 1)[0]
-    assert "Digital roadmap?: no →" in section
+    assert "“Digital roadmap?” no →" in section
     assert "Measure: " in section
 
 
@@ -399,4 +399,4 @@ def test_whatif_command(answers_file: Path) -> None:
     result = CliRunner().invoke(app, ["whatif", str(answers_file), "-q", MINI, "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "What would lift the score" in result.stdout
-    assert "The weakest dimension is Technological: 25.0 (yellow)" in result.stdout
+    assert "The weakest dimension is technological: 25.0 (yellow)" in result.stdout

@@ -66,6 +66,9 @@ class Consoles:
 
 def consoles() -> Consoles:
     """The consoles of this run; width follows the terminal, colour obeys NO_COLOR."""
+    from kuntaprofiili.views.nobreak import keep_no_break_spaces
+
+    keep_no_break_spaces()
     width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
     return Consoles(Console(width=width), Console(stderr=True, width=width))
 

@@ -73,7 +73,9 @@ def assess(
     """Answer the questionnaire and get scores, the municipality type and advice."""
     io = consoles()
     outputs = Outputs(save, csv, json, excel_fi, force, full)
-    named, stored = _named_in(resume)
+    # the municipality an answers file or draft names finds its reference data (Åland, the
+    # statistical group, the Swedish name) just as --municipality would
+    named, stored = _named_in(resume or answers)
     run_lang = RunLanguage(_first_guess(lang, stored))
     with handle_errors(io.err, run_lang.get, debug):
         municipality = _checked_name(municipality) or named
@@ -179,8 +181,8 @@ def _load_questionnaire(path: Path | None) -> Questionnaire:
 
 
 def _named_in(draft: Path | None) -> tuple[str | None, str | None]:
-    """The municipality and the language a draft given with --resume names, so that
-    neither is lost; (None, None) when there is no draft or it cannot be read yet
+    """The municipality and the language a draft (--resume) or answers file (--answers)
+    names, so that neither is lost; (None, None) when there is no draft or it cannot be read yet
     (reading it properly later says what is wrong, in the session's language)."""
     if draft is None or not draft.is_file():
         return None, None
@@ -195,7 +197,10 @@ def _named_in(draft: Path | None) -> tuple[str | None, str | None]:
     if not isinstance(raw, dict):
         return None, None
     name, language = raw.get("municipality"), raw.get("language")
-    checked = _checked_name(str(name), str(draft)) if name else None
+    try:
+        checked = _checked_name(name, str(draft)) if isinstance(name, str) else None
+    except KuntaprofiiliError:
+        checked = None  # reading the file properly says what is wrong with the name
     return checked, (str(language) if language in LANGS else None)
 
 

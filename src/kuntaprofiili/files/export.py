@@ -26,7 +26,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CODE_PREFIX = "KU"  # Statistics Finland's form of a municipality code: KU091
 _DIMENSIONS = ("ecological", "social", "economic", "technological", "overall")
-_PARTS = ("score", "coverage", "band", "mean", "median")
+_PARTS = ("score", "coverage", "band", "mean", "median", "low", "high")
 _PREFILL_PARTS = ("value", "source", "year")
 
 
@@ -94,6 +94,8 @@ def value_label(column: str, value: object, lang: str) -> object:
         words = value.split()
         if all(f"type.{w}" in message_keys() for w in words):
             return ", ".join(message(f"type.{w}", lang) for w in words)
+    if column == "group" and f"export.group.{value}" in message_keys():
+        return message(f"export.group.{value}", lang)
     if column.endswith("_band") and f"band.{value}" in message_keys():
         return message(f"band.{value}", lang)
     return value

@@ -182,7 +182,15 @@ def items_context(assessment: Assessment, lang: str) -> Context:
     q, s = assessment.questionnaire, assessment.scores
 
     def lines(items: Iterable[ItemScore]) -> list[str]:
-        return [f"{q.item(i.item_id).text.get(lang)} ({_num(i.score, lang)})" for i in items]
+        return [
+            message(
+                "report.item_score",
+                lang,
+                item=q.item(i.item_id).text.get(lang),
+                score=_num(i.score, lang),
+            )
+            for i in items
+        ]
 
     return {
         "strongest_heading": message("report.strongest", lang),

@@ -83,7 +83,12 @@ def _hanging(rows: Iterator[tuple[str, str]], indent: int = 0) -> RenderableType
 def _item_lines(assessment: Assessment, items: tuple[ItemScore, ...], lang: str) -> list[str]:
     questionnaire = assessment.questionnaire
     return [
-        f"{questionnaire.item(i.item_id).text.get(lang)} ({format_score(i.score, lang)})"
+        message(
+            "report.item_score",
+            lang,
+            item=questionnaire.item(i.item_id).text.get(lang),
+            score=format_score(i.score, lang),
+        )
         for i in items
     ]
 
@@ -229,7 +234,13 @@ def aland_lines(assessment: Assessment, content: Content, lang: str) -> list[str
     notes = [i for i in assessment.questionnaire.items if i.aland_note is not None]
     if notes:
         lines.append(message("aland.questions", lang))
-        lines += [f"{i.text.get(lang)} {i.aland_note.get(lang)}" for i in notes if i.aland_note]
+        lines += [
+            message(
+                "aland.question_note", lang, question=i.text.get(lang), note=i.aland_note.get(lang)
+            )
+            for i in notes
+            if i.aland_note
+        ]
     return lines
 
 

@@ -32,7 +32,8 @@ def lift_summary(lift: Lift, lang: str) -> str:
     score, band = _score_words(lift.before, lang)
     score = format_score_range(lift.before, *lift.before_range, lang)
     words = {
-        "dimension": message(f"dimension.{lift.dimension}", lang),
+        # mid-sentence the name is a common word: 'Heikoin ulottuvuus on ekologinen'
+        "dimension": message(f"dimension.{lift.dimension}", lang).lower(),
         "score": score,
         "band": band,
         "target": message(f"band.{lift.target}", lang),
