@@ -14,10 +14,12 @@ from typer.testing import CliRunner
 from kuntaprofiili.cli import app
 from kuntaprofiili.core.municipality import (
     Municipality,
-    closest_municipalities,
     find_municipality,
     parse_municipalities,
     profile_answers,
+)
+from kuntaprofiili.core.place_search import (
+    closest_municipalities,
     search_municipalities,
     select_municipalities,
 )

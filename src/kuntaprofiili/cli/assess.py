@@ -223,7 +223,8 @@ def _find_place(name: str | None, io: Consoles, lang: str) -> Municipality | Non
     """The municipality in the reference data; an unknown name is allowed, with a hint."""
     if not name:
         return None
-    from kuntaprofiili.core.municipality import find_municipality, search_municipalities
+    from kuntaprofiili.core.municipality import find_municipality
+    from kuntaprofiili.core.place_search import search_municipalities
     from kuntaprofiili.files.municipality_file import load_municipalities
 
     everyone = load_municipalities()

@@ -128,7 +128,8 @@ def _prefill_cache() -> dict[str, Any]:
 
 def batch(
     input_file: Annotated[
-        Path, typer.Argument(metavar=_("metavar.input"), help=_("batch.arg.input"), dir_okay=False)
+        # No dir_okay=False: a folder gets our own message and exit 1, not a usage box.
+        Path, typer.Argument(metavar=_("metavar.input"), help=_("batch.arg.input"))
     ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help=_("batch.opt.output"), dir_okay=False)
@@ -252,10 +253,13 @@ def errors_path(output: Path) -> Path:
 def _check_paths(input_file: Path, output: Path, force: bool) -> Path:
     """Refuse a bad name or an overwrite before any work; the input is never a target."""
     from kuntaprofiili.errors import OutputFileError
-    from kuntaprofiili.files.safeio import ensure_writable
-    from kuntaprofiili.sheets.read import sheet_format
+    from kuntaprofiili.files.safeio import check_regular_file, ensure_writable
+    from kuntaprofiili.sheets.read import CSV_SUFFIXES, sheet_format
     from kuntaprofiili.sheets.write import output_format
 
+    # A folder, a FIFO or /dev/zero is refused before its name's extension is looked at.
+    csv = input_file.suffix.lower() in CSV_SUFFIXES
+    check_regular_file(input_file, "csv" if csv else "xlsx")
     sheet_format(input_file)
     output_format(output)
     errors = errors_path(output)

@@ -79,7 +79,8 @@ def named_municipality(
 ) -> Municipality | None:
     if not name:
         return None
-    from kuntaprofiili.core.municipality import find_municipality, search_municipalities
+    from kuntaprofiili.core.municipality import find_municipality
+    from kuntaprofiili.core.place_search import search_municipalities
 
     found = find_municipality(name, places)
     if found is None:

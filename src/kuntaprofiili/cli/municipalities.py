@@ -51,7 +51,7 @@ def municipalities(
 ) -> None:
     """List and search the municipalities; --types shows their types and why."""
     lang = session_lang(lang)
-    from kuntaprofiili.core.municipality import select_municipalities
+    from kuntaprofiili.core.place_search import select_municipalities
     from kuntaprofiili.core.type_table import type_rows
     from kuntaprofiili.files.export import CsvDialect, write_csv
     from kuntaprofiili.files.municipality_file import load_municipalities

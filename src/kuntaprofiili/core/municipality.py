@@ -12,14 +12,13 @@ because officials type "mantsala" or the Swedish name "Grankulla" as readily as
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kuntaprofiili.core.geography import Geography, Place, derive_geography
 from kuntaprofiili.core.text import fold
-from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
+from kuntaprofiili.errors import InputFileError
 
 CENTRE_ROLES = frozenset({"regional_centre", "subregion_centre", "none"})
 LANGUAGE_STATUSES = frozenset(
@@ -206,7 +205,8 @@ def _code(query: str) -> str | None:
 code_of = _code  # the same rule for the vectorised lookup of sheets
 
 
-def _names(m: Municipality) -> tuple[str, str, str]:
+def folded_names(m: Municipality) -> tuple[str, str, str]:
+    """The fi, sv and en names folded, as every lookup compares them."""
     return fold(m.name_fi), fold(m.name_sv), fold(m.name_en)
 
 
@@ -215,61 +215,9 @@ def find_municipality(query: str, municipalities: Sequence[Municipality]) -> Mun
     code = _code(query)
     wanted = fold(query)
     for m in municipalities:
-        if m.code == code or wanted in _names(m):
+        if m.code == code or wanted in folded_names(m):
             return m
     return None
-
-
-def match_municipalities(query: str, municipalities: Sequence[Municipality]) -> list[Municipality]:
-    """The exact match first, then every municipality whose name contains ``query``."""
-    wanted = fold(query)
-    exact = find_municipality(query, municipalities)
-    found = [exact] if exact is not None else []
-    found += [m for m in municipalities if wanted and any(wanted in n for n in _names(m))]
-    return list(dict.fromkeys(found))
-
-
-def closest_municipalities(
-    query: str, municipalities: Sequence[Municipality], limit: int = 5
-) -> list[Municipality]:
-    """The municipalities whose names are spelt most like ``query`` (difflib), best first."""
-    by_name: dict[str, Municipality] = {}
-    for m in municipalities:
-        for name in _names(m):
-            by_name.setdefault(name, m)
-    names = difflib.get_close_matches(fold(query), list(by_name), n=limit * 3, cutoff=0.6)
-    return list(dict.fromkeys(by_name[name] for name in names))[:limit]
-
-
-def search_municipalities(
-    query: str, municipalities: Sequence[Municipality], limit: int = 10
-) -> list[Municipality]:
-    """Exact match first, then names containing ``query``, then the closest spellings.
-
-    The closest spellings make a typo like "Jyvaskyal" still find Jyväskylä, and are the
-    suggestions when nothing else matches.
-    """
-    if not fold(query):
-        return list(municipalities)[:limit]
-    found = match_municipalities(query, municipalities)
-    found += closest_municipalities(query, municipalities, limit)
-    return list(dict.fromkeys(found))[:limit]
-
-
-def select_municipalities(
-    query: str | None, municipalities: Sequence[Municipality]
-) -> list[Municipality]:
-    """All municipalities, or those matching ``query``; none found is an error with suggestions."""
-    if query is None or not fold(query):
-        return list(municipalities)
-    found = match_municipalities(query, municipalities)
-    if found:
-        return found
-    close = closest_municipalities(query, municipalities)
-    if not close:
-        raise KuntaprofiiliError("municipalities.not_found_no_suggestion", query=query)
-    names = ", ".join(official_names(m) for m in close)
-    raise KuntaprofiiliError("municipalities.not_found", query=query, suggestions=names)
 
 
 def official_names(m: Municipality, lang: str = "fi") -> str:

@@ -34,6 +34,19 @@ FILE_KINDS = {
 
 def check_size(path: Path, max_bytes: int, what: str) -> None:
     """Refuse a missing or oversized file before reading it whole."""
+    size = check_regular_file(path, what)
+    if size > max_bytes:
+        raise InputFileError(
+            "error.file_too_large",
+            path=str(path),
+            size=PeopleNumber(size),
+            limit=PeopleNumber(max_bytes),
+            what=Term(FILE_KINDS[what]),
+        )
+
+
+def check_regular_file(path: Path, what: str) -> int:
+    """Refuse a missing file, a folder, a pipe or a device; return the file's size."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -50,14 +63,7 @@ def check_size(path: Path, max_bytes: int, what: str) -> None:
     if not stat.S_ISREG(mode):
         # A FIFO would block forever and /dev/zero never ends: only plain files are read.
         raise InputFileError("reliability.file_not_regular", path=str(path))
-    if size > max_bytes:
-        raise InputFileError(
-            "error.file_too_large",
-            path=str(path),
-            size=PeopleNumber(size),
-            limit=PeopleNumber(max_bytes),
-            what=Term(FILE_KINDS[what]),
-        )
+    return size
 
 
 def read_text(path: Path, max_bytes: int, what: str) -> str:

@@ -7,10 +7,15 @@ second time, which is what an alias is, ends the parse. Questionnaires and conte
 share a block with an alias; :class:`BoundedAliasLoader` counts the values each reuse
 stands for, and past MAX_EXPANDED_NODES the parse ends. libyaml's parser is used when it
 is installed; construction, where these checks live, is Python in both cases.
+
+Numbers are written in decimal only, as in a sheet (``core.numbers.parse_number``):
+YAML 1.1 would read ``0x10`` as 16, ``0b11`` as 3, ``1_000`` as 1000 and ``1:30`` as 90,
+which a sheet refuses, so such a scalar stays text and gets the usual "not a number".
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -22,6 +27,29 @@ MAX_INT_DIGITS = 30
 MAX_EXPANDED_NODES = 200_000
 
 _Base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_DECIMAL_INT = re.compile(r"^[-+]?[0-9]+$")
+# Exponents stay: a draft written by yaml.safe_dump holds 1e16 as "1.0e+16".
+_DECIMAL_FLOAT = re.compile(
+    r"""^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+
+
+def _decimal_only(loader: type[Any]) -> None:
+    """Replace YAML 1.1's int and float resolvers (hex, octal, binary, ``_``, base 60) on
+    ``loader`` with decimal ones."""
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in entries if tag not in (_INT, _FLOAT)]
+        for first, entries in loader.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(_INT, _DECIMAL_INT, list("-+0123456789"))
+    loader.add_implicit_resolver(_FLOAT, _DECIMAL_FLOAT, list("-+0123456789."))
 
 
 def _refuse(problem: str, node: Any) -> yaml.constructor.ConstructorError:
@@ -59,14 +87,26 @@ class NoAliasLoader(_Base):  # type: ignore[misc]
         super().flatten_mapping(node)
 
     def construct_yaml_int(self, node: Any) -> int:
-        """An integer of at most MAX_INT_DIGITS digits."""
-        digits = sum(c.isdigit() for c in str(node.value))
+        """A decimal integer of at most MAX_INT_DIGITS digits ('012' is 12, not octal)."""
+        text = str(node.value)
+        digits = sum(c.isdigit() for c in text)
         if digits > MAX_INT_DIGITS:
             raise _refuse(f"a number of {digits} digits is too long", node)
-        return int(super().construct_yaml_int(node))
+        if not _DECIMAL_INT.match(text):  # only an explicit !!int tag gets here
+            raise _refuse(f"{text!r} is not a decimal integer", node)
+        return int(text)
+
+    def construct_yaml_float(self, node: Any) -> float:
+        """A decimal number, also under an explicit !!float tag."""
+        text = str(node.value)
+        if not (_DECIMAL_FLOAT.match(text) or _DECIMAL_INT.match(text)):
+            raise _refuse(f"{text!r} is not a decimal number", node)
+        return float(super().construct_yaml_float(node))
 
 
-NoAliasLoader.add_constructor("tag:yaml.org,2002:int", NoAliasLoader.construct_yaml_int)
+NoAliasLoader.add_constructor(_INT, NoAliasLoader.construct_yaml_int)
+NoAliasLoader.add_constructor(_FLOAT, NoAliasLoader.construct_yaml_float)
+_decimal_only(NoAliasLoader)
 
 
 class BoundedAliasLoader(NoAliasLoader):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kuntaprofiili.core.municipality import search_municipalities
+from kuntaprofiili.core.place_search import suggest_municipalities
 from kuntaprofiili.core.scoring import BoolArray, FloatArray
 from kuntaprofiili.i18n import message
 from kuntaprofiili.sheets.columns import (
@@ -147,7 +147,7 @@ def _unknown_places(
 ) -> list[RowError]:
     """An unknown municipality is scored on the row's own profile facts; without any, rejected.
 
-    The closest names are looked up once per distinct unknown name.
+    The closest names are looked up once per distinct unknown name, all in one pass.
     """
     facts = [
         ~cells.answers[i.id].blank
@@ -155,23 +155,26 @@ def _unknown_places(
         if i.id in cells.answers
     ]
     given = np.logical_or.reduce(facts) if facts else np.zeros(len(cells.rows), dtype=bool)
-    unknown = ~cells.empty & ~cells.places.blank & (cells.places.index < 0) & ~given
-    column = sheet.frame[layout.municipality]
-    text = message("batch.problem.unknown_municipality", lang)
-    hints: dict[str, str] = {}
-    problems = []
-    for at in np.flatnonzero(unknown):
-        name = str(column.iat[int(at)]).strip()
-        if name not in hints:
-            close = search_municipalities(name, context.municipalities, 3)
-            names = ", ".join(m.name(lang) for m in close) or "-"
-            hints[name] = message("batch.expected.unknown_municipality", lang, close=names)
-        problems.append(
-            RowError(
-                int(cells.rows[at]), sheet.header[layout.municipality], name, text, hints[name]
-            )
+    unknown = np.flatnonzero(~cells.empty & ~cells.places.blank & (cells.places.index < 0) & ~given)
+    if not len(unknown):
+        return []
+    names = sheet.frame[layout.municipality].iloc[unknown].astype(str).str.strip()
+    which, distinct = pd.factorize(names)
+    close = suggest_municipalities(distinct.tolist(), context.municipalities, 3)
+    hints = [
+        message(
+            "batch.expected.unknown_municipality",
+            lang,
+            close=", ".join(m.name(lang) for m in found) or "-",
         )
-    return problems
+        for found in close
+    ]
+    text = message("batch.problem.unknown_municipality", lang)
+    header = sheet.header[layout.municipality]
+    return [
+        RowError(int(row), header, name, text, hints[at])
+        for row, name, at in zip(cells.rows[unknown], names.tolist(), which.tolist(), strict=True)
+    ]
 
 
 def _duplicates(cells: Cells, sheet: Sheet, layout: Layout, lang: str) -> list[RowError]:
