@@ -279,26 +279,33 @@ class _Block:
         any_specific = np.zeros(rows, dtype=bool)
         out = np.full((rows, width), -1, dtype=np.intp)
         codes = np.full(out.shape, -1, dtype=np.intp)
-        every = np.arange(rows)
+        active = np.arange(rows)  # rows still picking: one without a pick never gets one
         for k in range(width):
-            covers = ((red & ~covered).astype(np.intp) @ addresses) > 0
-            one_dim = dim_picked.sum(axis=1) == 1
-            same_dim = one_dim[:, None] & np.take_along_axis(dim_picked, tdim, axis=1)
-            repeat = np.take_along_axis(used, trigger, axis=1)
-            force = (k == count - 1) & ~any_specific
+            if not len(active):
+                break
+            at = slice(None) if len(active) == rows else active  # a view while all are left
+            trig, t_dim, allow = trigger[at], tdim[at], eligible[at]
+            covers = ((red[at] & ~covered[at]).astype(np.intp) @ addresses) > 0
+            picked_dims = dim_picked[at]
+            one_dim = picked_dims.sum(axis=1) == 1
+            same_dim = one_dim[:, None] & np.take_along_axis(picked_dims, t_dim, axis=1)
+            repeat = np.take_along_axis(used[at], trig, axis=1)
+            force = (k == count - 1) & ~any_specific[at]
             c1 = force[:, None] & ~s.specific[None, :]
             key = ((c1 * 2 + same_dim) * 2 + ~covers) * 2 + repeat
-            allowed = eligible & (covers if k >= count else True)
-            key = np.where(allowed, key * s.addressed.shape[0] + order, np.iinfo(np.int64).max)
+            allowed = allow & covers if k >= count else allow
+            key = np.where(allowed, key * s.addressed.shape[0] + order[at], np.iinfo(np.int64).max)
             best = np.argmin(key, axis=1)
-            ok = allowed[every, best]
-            out[ok, k] = best[ok]
-            codes[ok, k] = trigger[every, best][ok]
-            eligible[every[ok], best[ok]] = False
-            covered[ok] |= addresses.T[best[ok]].astype(bool)
-            used[every[ok], trigger[every[ok], best[ok]]] = True
-            dim_picked[every[ok], tdim[every[ok], best[ok]]] = True
-            any_specific[ok] |= s.specific[best[ok]]
+            ok = allowed[np.arange(len(active)), best]
+            r, b = active[ok], best[ok]
+            t = trig[np.flatnonzero(ok), b]
+            out[r, k], codes[r, k] = b, t
+            eligible[r, b] = False
+            covered[r] |= addresses.T[b].astype(bool)
+            used[r, t] = True
+            dim_picked[r, t_dim[np.flatnonzero(ok), b]] = True
+            any_specific[r] |= s.specific[b]
+            active = r
         return out, codes
 
     def _needs(self) -> tuple[FloatArray, IntArray, IntArray, BoolArray]:
