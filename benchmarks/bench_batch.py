@@ -25,6 +25,8 @@ decimal comma. This is a figure-printing script, not a test.
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import math
 import os
 import statistics
 import subprocess
@@ -184,7 +186,10 @@ def measure(rows: int, folder: Path) -> tuple[dict[str, float], str]:
         "arrow": [sys.executable, "-c", ARROW, str(source), str(folder / "arrow.csv")],
         "batch": batch_command(source, folder / "out.csv"),
     }
+    if importlib.util.find_spec("pyarrow") is None:  # not a dependency of kuntaprofiili
+        del commands["arrow"]
     got = interleaved(commands, REPEATS[rows])
+    got.setdefault("arrow", (math.nan, math.nan))
     figures = {
         "rows": rows,
         "floor": got["floor"][0],

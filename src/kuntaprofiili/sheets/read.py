@@ -217,7 +217,7 @@ def _parse_csv(path: Path, encoding: str, separator: str) -> _Read:
     options: dict[str, Any] = {
         "sep": separator,
         "header": None,
-        "dtype": object,  # plain Python strings: no conversion to a string array
+        "dtype": str,
         "keep_default_na": False,
         "skip_blank_lines": False,  # a blank line is a row to Excel, so numbering holds
         "index_col": False,
