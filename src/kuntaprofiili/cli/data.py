@@ -80,10 +80,12 @@ def named_municipality(
     if not name:
         return None
     from kuntaprofiili.core.municipality import find_municipality
-    from kuntaprofiili.core.place_search import search_municipalities
 
     found = find_municipality(name, places)
     if found is None:
+        # numpy and rapidfuzz only for an unknown name: the first question needs neither
+        from kuntaprofiili.core.place_search import search_municipalities
+
         close = ", ".join(m.name(lang) for m in search_municipalities(name, places, limit=5))
         raise KuntaprofiiliError("opendata.unknown_municipality", name=name, close=close or "-")
     return found
