@@ -221,7 +221,10 @@ def _leaks(text: str, lang: str, allow: tuple[str, ...] = ()) -> list[str]:
                 found.append(f"code {code!r}: {line}")
         for match in _ENGLISH.finditer(words):
             found.append(f"English {match.group(0)!r}: {line}")
-        if _DECIMAL_POINT.search(_VERSION.sub("", words)):
+    # a version may wrap onto the next line ("version" / "1.0"), so drop versions first
+    for line in _VERSION.sub("", text).splitlines():
+        kept = (w for w in line.split() if "/" not in w and not w.startswith("--"))
+        if _DECIMAL_POINT.search(" ".join(kept)):
             found.append(f"decimal point: {line}")
     return [f"[{lang}] {f}" for f in found]
 
