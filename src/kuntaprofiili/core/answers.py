@@ -264,13 +264,11 @@ def _provenance(raw: Any, answers: Mapping[str, AnswerValue]) -> dict[str, Mappi
 def _coerce_all(
     raw: Mapping[Any, Any], questionnaire: Questionnaire
 ) -> tuple[dict[str, AnswerValue], list[Term]]:
-    known = {item.id: item for item in questionnaire.items}
     answers: dict[str, AnswerValue] = {}
     problems: list[Term] = []
-    for key, value in raw.items():
-        item = known.get(str(key))
+    for key, item, value in questionnaire.match_items(raw):
         if item is None:
-            problems.append(Term.of("answer.unknown_item", item=str(key)))
+            problems.append(Term.of("answer.unknown_item", item=key))
             continue
         try:
             answers[item.id] = coerce_answer(item, value)

@@ -50,13 +50,11 @@ def parse_evidence(
         return {}, []
     if not isinstance(raw, Mapping):
         return {}, [Term.of("evidence.shape")]
-    known = {item.id: item for item in questionnaire.items}
     found: dict[str, Evidence] = {}
     problems: list[Term] = []
-    for key, value in raw.items():
-        item = known.get(str(key))
+    for key, item, value in questionnaire.match_items(raw):
         if item is None:
-            problems.append(Term.of("answer.unknown_item", item=str(key)))
+            problems.append(Term.of("answer.unknown_item", item=key))
             continue
         evidence, problem = _one(item.id, value, numeric=item.numeric)
         if problem is not None:

@@ -7,8 +7,9 @@ collects them with their locations.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -372,6 +373,12 @@ class Questionnaire(_Frozen):
             if candidate.id == item_id:
                 return candidate
         raise KeyError(item_id)
+
+    def match_items(self, raw: Mapping[Any, Any]) -> list[tuple[str, Item | None, Any]]:
+        """The entries of a file's mapping keyed by item id, in file order: (key, item, value),
+        with None for a key the questionnaire does not know (answers and evidence alike)."""
+        known = {item.id: item for item in self.items}
+        return [(str(key), known.get(str(key)), value) for key, value in raw.items()]
 
     def section_of(self, item_id: str) -> Section:
         """The section holding ``item_id``."""
