@@ -148,7 +148,7 @@ def test_numeric_indicators_have_sources_and_sane_bounds(questionnaire: Question
         for item in numeric:
             ind = item.indicator
             assert ind is not None and ind.scorable, item.id
-            assert ind.source and ind.source.strip(), item.id
+            assert ind.source and ind.source.fi.strip(), item.id
             assert ind.lower_bound is not None and ind.optimum is not None
             assert ind.min <= min(ind.lower_bound, ind.optimum), item.id
             assert max(ind.lower_bound, ind.optimum) <= ind.max, item.id

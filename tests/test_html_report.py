@@ -21,10 +21,13 @@ from kuntaprofiili.core.model import Dimension, MunicipalityType, Questionnaire
 from kuntaprofiili.core.numbers import format_number
 from kuntaprofiili.errors import OutputFileError
 from kuntaprofiili.files.content_file import load_content
+from kuntaprofiili.files.questionnaire_file import load_questionnaire
+from kuntaprofiili.files.resources import default_questionnaire
 from kuntaprofiili.i18n import message
 from kuntaprofiili.views.charts import RADAR_CENTRE, RADAR_RADIUS, radar_points
 from kuntaprofiili.views.html_report import (
     PeerMedians,
+    appendix_context,
     peer_medians,
     render_html,
     write_html_report,
@@ -261,7 +264,7 @@ def test_appendix_lists_bounds_weights_and_sources(
             assert ind.lower_bound is not None and ind.optimum is not None  # a scored item
             low, best = format_number(ind.lower_bound, "en"), format_number(ind.optimum, "en")
             assert f"{low} → 0, {best} → 100" in row
-            assert str(ind.source) in row
+            assert ind.source is not None and ind.source.get("en") in row
     assert "under 67 %" in appendix  # the coverage rule
     assert "red under 25, yellow 25–75, green from 75" in appendix
 
@@ -400,3 +403,24 @@ def test_whatif_command(answers_file: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "What would lift the score" in result.stdout
     assert "The weakest dimension is technological: 25.0 (yellow)" in result.stdout
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_appendix_names_each_statistic_in_the_report_language(lang: str) -> None:
+    questionnaire = load_questionnaire(default_questionnaire())
+    rows = {
+        row["id"]: row
+        for table in appendix_context(questionnaire, lang)["tables"]
+        for row in table["rows"]
+    }
+    ind = questionnaire.item("child_poverty_rate").indicator
+    assert ind is not None and ind.source and ind.statistic and ind.table
+    row = rows["child_poverty_rate"]
+    assert row["source"] == ind.source.get(lang)
+    assert ind.statistic.get(lang) in row["statistic"] and ind.table.get(lang) in row["statistic"]
+    assert (
+        message("questionnaire.statistic", lang, statistic="", table="", year=2024).split(":")[0]
+        in row["statistic"]
+    )
+    if lang != "fi":
+        assert ind.statistic.get("fi") not in row["statistic"]

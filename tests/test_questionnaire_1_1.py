@@ -43,6 +43,22 @@ def test_every_numeric_item_names_its_statistic_table_and_year(new: Questionnair
         assert 2015 <= ind.year <= 2026, item.id
 
 
+def test_sources_are_named_in_every_language(new: Questionnaire) -> None:
+    for item in new.scored_items():
+        ind = item.indicator
+        if ind is None:
+            continue
+        for field in (ind.source, ind.statistic, ind.table):
+            assert field is not None and field.sv and field.en, item.id
+
+
+def test_a_plain_source_string_is_the_finnish_text(old: Questionnaire) -> None:
+    ind = old.item("ghg_per_capita").indicator
+    assert ind is not None and ind.source is not None
+    assert ind.source.sv is None
+    assert ind.source.get("sv") == ind.source.get("fi") == ind.source.fi
+
+
 def test_every_weight_has_a_rationale(new: Questionnaire) -> None:
     assert new.weight_rationale is not None
     for item in new.scored_items():

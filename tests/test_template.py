@@ -14,6 +14,8 @@ from kuntaprofiili.core.answers import coerce_answer
 from kuntaprofiili.core.model import DONT_KNOW, Questionnaire
 from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import ExitCode
+from kuntaprofiili.files.questionnaire_file import load_questionnaire
+from kuntaprofiili.files.resources import default_questionnaire
 from kuntaprofiili.i18n import LANGS, message
 from kuntaprofiili.sheets.template import build_template, is_description_row
 
@@ -126,3 +128,14 @@ def test_template_is_not_overwritten_without_force(tmp_path: Path) -> None:
         runner.invoke(app, ["template", "-o", str(out), "-q", str(MINI), "--force"]).exit_code == 0
     )
     assert out.read_bytes() != b"mine"
+
+
+def test_a_statistic_column_names_its_statistic_in_the_sheet_language() -> None:
+    questionnaire = load_questionnaire(default_questionnaire())
+    ind = questionnaire.item("equity_ratio").indicator
+    assert ind is not None and ind.statistic and ind.table
+    for lang in LANGS:
+        column = next(
+            c for c in build_template(questionnaire, lang).columns if c.header == "equity_ratio"
+        )
+        assert ind.statistic.get(lang) in column.note and ind.table.get(lang) in column.note

@@ -100,6 +100,30 @@ class Text(_Frozen):
         return str(getattr(self, lang))
 
 
+def _finnish_only(value: object) -> object:
+    """A plain string is the Finnish text (questionnaires written before sources had sv/en)."""
+    return {"fi": value} if isinstance(value, str) else value
+
+
+class SourceText(_Frozen):
+    """A statistic's name or table: Finnish always; Swedish and English where given.
+
+    A publisher's name is often published in Finnish only, and older questionnaires give
+    a plain string, so a missing sv or en falls back to the Finnish text.
+    """
+
+    fi: Line
+    sv: Line | None = None
+    en: Line | None = None
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``, or the Finnish one where ``lang`` is not given."""
+        return str(getattr(self, lang, None) or self.fi)
+
+
+Source = Annotated[SourceText, BeforeValidator(_finnish_only)]
+
+
 class Choice(_Frozen):
     """An answer option; ``score`` is its place on the 0-100 scale (None for profile facts)."""
 
@@ -231,11 +255,11 @@ class Indicator(_Frozen):
     lower_bound: Finite | None = None  # scores 0
     optimum: Finite | None = None  # scores 100
     direction: Direction | None = None
-    source: str | None = None  # the public statistic an official can look the figure up in
+    source: Source | None = None  # the public statistic an official can look the figure up in
     rationale: Text | None = None  # why the bounds are what they are
-    statistic: str | None = None  # the statistic's exact published name
-    table: str | None = None  # Sotkanet id or Statistics Finland table ("to be confirmed")
-    year: int | None = None  # the latest year published when the bounds were set
+    statistic: Source | None = None  # the statistic's exact published name
+    table: Source | None = None  # Sotkanet id, Statistics Finland table or dataset name
+    year: int | None = None  # the latest statistical year published (by late 2026)
     # How far a municipality can realistically move the figure in one council term (four
     # years), in the indicator's unit; ``whatif`` plans within it.
     term_change: Annotated[float, Field(gt=0)] | None = None

@@ -27,6 +27,7 @@ from kuntaprofiili.files.export import (
 )
 from kuntaprofiili.files.safeio import ensure_writable, write_atomic
 from kuntaprofiili.i18n import LANGS, message
+from kuntaprofiili.views.labels import statistic_text
 
 MUNICIPALITY = "municipality"
 YEAR = "year"
@@ -116,7 +117,8 @@ def _item_column(item: Item, lang: str, profile: bool) -> TemplateColumn:
         description += " " + message("template.profile_hint", lang)
     if item.dont_know:
         allowed += message("template.or_dont_know", lang, word=dont_know)
-    note = f"{item.help.get(lang)}\n{allowed}"
+    statistic = statistic_text(item.indicator, lang) if item.indicator is not None else None
+    note = "\n".join(part for part in (item.help.get(lang), statistic, allowed) if part)
     return TemplateColumn(item.id, description, note, choices, bounds, item.dont_know)
 
 

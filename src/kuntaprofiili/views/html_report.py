@@ -31,7 +31,7 @@ from kuntaprofiili.core.whatif import Change, Lift, lift_of
 from kuntaprofiili.files.safeio import ensure_writable, write_text_atomic
 from kuntaprofiili.i18n import message
 from kuntaprofiili.views.charts import bar_svg, radar_svg
-from kuntaprofiili.views.labels import band_with_range
+from kuntaprofiili.views.labels import band_with_range, statistic_text
 from kuntaprofiili.views.whatif_view import (
     change_text,
     lift_summary,
@@ -299,7 +299,8 @@ def _method_row(item: Item, lang: str) -> Context:
         "text": item.text.get(lang),
         "weight": _plain(item.weight, lang),
         "scoring": scoring_text(item, lang),
-        "source": source,
+        "source": source.get(lang) if source is not None else None,
+        "statistic": statistic_text(ind, lang) if ind is not None and source else None,
         "rationale": rationale.get(lang) if rationale is not None else None,
     }
 
@@ -309,7 +310,7 @@ def appendix_context(questionnaire: Questionnaire, lang: str) -> Context:
     low, high = (f"{limit:g}" for limit in BAND_LIMITS)
     indicators = sorted(
         {
-            i.indicator.source
+            i.indicator.source.get(lang)
             for i in questionnaire.scored_items()
             if i.indicator and i.indicator.source
         }

@@ -1,7 +1,8 @@
-"""Words for results that every view shares: a band, a score with its band."""
+"""Words that every view shares: a band, a score with its band, a numeric item's statistic."""
 
 from __future__ import annotations
 
+from kuntaprofiili.core.model import Indicator
 from kuntaprofiili.core.numbers import format_score
 from kuntaprofiili.core.scoring import Band, band_of, bands_between
 from kuntaprofiili.i18n import message
@@ -25,3 +26,16 @@ def band_with_range(band: Band | None, low: float | None, high: float | None, la
     words = [band_label(band, lang)]
     words += [message("range.possible", lang, band=band_label(b, lang)) for b in others]
     return ", ".join(words)
+
+
+def statistic_text(indicator: Indicator, lang: str) -> str | None:
+    """The statistic, its id or table and its year in ``lang``: "Statistic; table; year 2024"."""
+    if indicator.statistic is None:
+        return None
+    return message(
+        "questionnaire.statistic",
+        lang,
+        statistic=indicator.statistic.get(lang),
+        table=indicator.table.get(lang) if indicator.table is not None else "–",
+        year=indicator.year if indicator.year is not None else "–",
+    )
