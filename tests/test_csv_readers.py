@@ -40,7 +40,7 @@ def test_a_regular_file_reads_the_same_through_both_readers(
     encoding = "utf-8-sig" if bom else "utf-8"
     assert sheet_read._read_arrow(path, {"sep": ";", "encoding": encoding}, 1, 3) is not None
     fast = _cells(path)
-    monkeypatch.setattr(sheet_read, "_read_arrow", lambda *args: None)
+    monkeypatch.setattr(sheet_read, "_read_arrow", lambda *_: None)
     slow = _cells(path)
     assert fast == slow
     assert fast[0][1] == ["Hyrynsalmi", "2026", "two\nlines"]
