@@ -372,8 +372,7 @@ def _read_workbook(path: Path) -> tuple[_Read, str]:
     if path.suffix.lower() != ".xls":  # the zip formats; .xls is not compressed
         _check_unpacked_size(path)
     try:
-        name = _data_sheet(path)
-        cells = read_sheet_cells(path, name, MAX_ROWS + HEAD_ROWS + 2)
+        name, cells = _data_sheet(path)
     except (*_DAMAGED_WORKBOOK, CalamineError) as error:
         problem = str(error).strip() or type(error).__name__
         raise InputFileError("batch.bad_xlsx", path=str(path), problem=problem) from None
@@ -395,20 +394,21 @@ _DAMAGED_WORKBOOK = (
 )
 
 
-def _data_sheet(path: Path) -> str:
+def _data_sheet(path: Path) -> tuple[str, SheetCells]:
     """The first sheet with a municipality column near its top (an instructions sheet may
     come first); without one, the first sheet that is not empty, to name its headers."""
     names = sheet_names(path)
     first_filled = None
-    for name, rows in iter_sheets(path, names, HEAD_ROWS):
+    limit = MAX_ROWS + HEAD_ROWS + 2
+    for name, rows, read_whole in iter_sheets(path, names, HEAD_ROWS):
         texts = [[cell_text(v) for v in row] for row in rows]
         if _find_header(texts) is not None:
-            return name
+            return name, read_whole(limit)
         if first_filled is None and any(t.strip() for row in texts for t in row):
             first_filled = name
     if first_filled is None:
         raise InputFileError("batch.empty_input", path=f"{path} [{', '.join(names)}]")
-    return first_filled
+    return first_filled, read_sheet_cells(path, first_filled, limit)
 
 
 def _check_unpacked_size(path: Path) -> None:
