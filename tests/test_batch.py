@@ -384,7 +384,11 @@ def test_xlsx_output_has_results_and_summary_and_neutralised_text(tmp_path: Path
     assert rows[3][1] == "Uleåborg" and rows[3][0] == 3
     assert rows[3][2] == "KU564" and sheet["C4"].data_type == "s"
     assert sheet.freeze_panes == "C3" and sheet.auto_filter.ref.startswith("A2:")
-    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    # fitted to one page wide (1 is OOXML's default, so a writer may leave it out), any tall
+    fit = sheet.sheet_properties.pageSetUpPr
+    assert fit is not None and fit.fitToPage
+    assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
     assert sheet.column_dimensions["B"].width >= len("municipality")
     summary = list(book["Sammanfattning"].iter_rows(values_only=True))
     assert summary[1][:5] == ("type", "group", "count", "scored", "unscored")

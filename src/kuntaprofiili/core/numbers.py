@@ -21,6 +21,8 @@ NUMBER_PATTERN = re.compile(r"^[+-]?(\d{1,3}([ \u00a0\u202f\u2009]\d{3})+|\d+)([
 # Integers beyond this are not statistics but typing accidents (or attacks); float() of a
 # 5,000-digit string is slow and a 20-digit one loses precision silently.
 MAX_DIGITS = 15
+# Most cells are plain digits with at most one decimal separator: they skip the cleaning.
+_PLAIN = re.compile(r"[+-]?(\d+)(?:[.,](\d+))?")
 
 
 def parse_number(text: str) -> float | None:
@@ -30,6 +32,10 @@ def parse_number(text: str) -> float | None:
     the item's own unit is what counts. A Unicode minus and any kind of space work too.
     Infinite, NaN and over-long numbers are not numbers.
     """
+    plain = _PLAIN.fullmatch(text)
+    if plain is not None:  # the same answer as below, for a million sheet cells faster
+        digits = len(plain[1]) + len(plain[2] or "")
+        return float(text.replace(",", ".")) if digits <= MAX_DIGITS else None
     cleaned = _UNITS.sub("", text.strip()).strip().replace(MINUS, "-").replace("\u2013", "-")
     if not NUMBER_PATTERN.match(cleaned) or sum(c.isdigit() for c in cleaned) > MAX_DIGITS:
         return None

@@ -161,11 +161,15 @@ def rank_measures(
             dtype=bool,
         )
         members = np.flatnonzero(group == g)
-        for start in range(0, len(members) if suiting.any() else 0, CHUNK):
+        # only the measures that suit the set of types take part: fewer columns to rank
+        taking = np.flatnonzero(suiting)
+        part = shape.take(taking)
+        for start in range(0, len(members) if len(taking) else 0, CHUNK):
             rows = members[start : start + CHUNK]
-            block = _Block(shape, table, rows, scores[rows], weak[rows], red_key[rows])
-            picked, trig = block.rank(suiting, group_types, count, width)
-            out[rows], triggers[rows] = picked, trig
+            block = _Block(part, table, rows, scores[rows], weak[rows], red_key[rows])
+            picked, trig = block.rank(group_types, count, width)
+            out[rows] = np.where(picked >= 0, taking[np.maximum(picked, 0)], -1)
+            triggers[rows] = trig
     return Ranking(out, triggers, weak, tuple(items), tuple(measures))
 
 
@@ -195,6 +199,7 @@ class _Shapes:
 
     addressed: BoolArray  # measures x items: the measure addresses the item
     lists: list[IntArray]  # per measure: the items it addresses, in its own order
+    padded: IntArray  # the lists as rows of one array, -1 after the end (index of a pad)
     item_dim: IntArray  # each item's dimension index, padded with one 0
     dims: BoolArray  # measures x dimensions, for measures that match by dimension
     done: list[list[tuple[int, frozenset[float]]]]  # per measure: (item, done scores)
@@ -212,15 +217,35 @@ class _Shapes:
         done = [_done_scores(m, items, at) for m in measures]
         item_dim = [_DIMENSIONS.index(i.dimension) for i in items]
         dims = np.array([[d in m.dimensions for d in _DIMENSIONS] for m in measures], dtype=bool)
+        longest = max((len(listed) for listed in lists), default=0)
+        padded = np.full((len(measures), max(longest, 1)), -1, dtype=np.intp)
+        for j, listed in enumerate(lists):
+            padded[j, : len(listed)] = listed
         return cls(
             addressed,
             lists,
+            padded,
             np.array([*item_dim, 0], dtype=np.intp),
             dims.reshape(len(measures), len(_DIMENSIONS)),
             done,
             np.array([m.type_specific for m in measures], dtype=bool),
             np.array([m.source.kind == "programme" for m in measures], dtype=bool),
             tuple(measures),
+        )
+
+    def take(self, measures: IntArray) -> _Shapes:
+        """The same for some of the measures, in the order given."""
+        lists = [self.lists[j] for j in measures.tolist()]
+        return _Shapes(
+            self.addressed[measures],
+            lists,
+            self.padded[measures],
+            self.item_dim,
+            self.dims[measures],
+            [self.done[j] for j in measures.tolist()],
+            self.specific[measures],
+            self.programme[measures],
+            tuple(self.measures[j] for j in measures.tolist()),
         )
 
 
@@ -258,21 +283,23 @@ class _Block:
 
     def rank(
         self,
-        suiting: BoolArray,
         types: tuple[MunicipalityType, ...],
         count: int,
         width: int,
     ) -> tuple[IntArray, IntArray]:
-        """Picks (library indexes, -1: none) and their trigger codes, ``width`` per row."""
+        """Picks (indexes into the block's measures, -1: none) and their trigger codes,
+        ``width`` per row."""
         s = self.shapes
         rows, items = self.weak.shape
         need, trigger, place, eligible = self._needs()
-        eligible &= suiting[None, :] & ~self._done()
+        eligible &= ~self._done()
         tdim = np.where(trigger < items, s.item_dim[np.minimum(trigger, items)], trigger - items)
         order = self._static_order(need, place, types)
         key_items = np.flatnonzero(self.red_key.any(axis=0))
         red = self.red_key[:, key_items]  # rows x red key items
-        addresses = s.addressed[:, key_items].T.astype(np.intp)  # red key items x measures
+        # red key items x measures; as floats, so the product below runs in BLAS (exact:
+        # it only counts a few items)
+        addresses = s.addressed[:, key_items].T.astype(np.float32)
         covered = np.zeros(red.shape, dtype=bool)
         used = np.zeros((rows, items + len(_DIMENSIONS)), dtype=bool)
         dim_picked = np.zeros((rows, len(_DIMENSIONS)), dtype=bool)
@@ -285,7 +312,7 @@ class _Block:
                 break
             at = slice(None) if len(active) == rows else active  # a view while all are left
             trig, t_dim, allow = trigger[at], tdim[at], eligible[at]
-            covers = ((red[at] & ~covered[at]).astype(np.intp) @ addresses) > 0
+            covers = ((red[at] & ~covered[at]).astype(np.float32) @ addresses) > 0
             picked_dims = dim_picked[at]
             one_dim = picked_dims.sum(axis=1) == 1
             same_dim = one_dim[:, None] & np.take_along_axis(picked_dims, t_dim, axis=1)
@@ -317,19 +344,25 @@ class _Block:
         need, trigger = np.full(shape, np.inf), np.zeros(shape, dtype=np.intp)
         place = np.zeros(shape, dtype=np.intp)
         item_need = np.where(self.weak, np.nan_to_num(self.scores, nan=0.0), np.inf)
-        for j, listed in enumerate(s.lists):
-            if len(listed):
-                # the weakest weak item; equal scores go to the one listed first
-                at = np.argmin(item_need[:, listed], axis=1)
-                need[:, j], trigger[:, j], place[:, j] = (
-                    item_need[:, listed][np.arange(rows), at],
-                    listed[at],
-                    at,
-                )
-            else:
-                open_dims = np.where(s.dims[j] & self.dim_open, self.dims, np.inf)
-                at = np.argmin(open_dims, axis=1)
-                need[:, j], trigger[:, j] = open_dims[np.arange(rows), at], items + at
+        listing = np.flatnonzero(s.padded[:, 0] >= 0)
+        if len(listing):
+            # each measure's listed items side by side, padded with an item that is never
+            # weak; the weakest weak item, and equal scores go to the one listed first
+            padded = np.column_stack([item_need, np.full(rows, np.inf)])
+            lists = s.padded[listing]
+            best, at = padded[:, lists[:, 0]], np.zeros((rows, len(listing)), dtype=np.intp)
+            for k in range(1, lists.shape[1]):  # a few passes over (rows x measures)
+                candidate = padded[:, lists[:, k]]
+                better = candidate < best
+                best = np.where(better, candidate, best)
+                at[better] = k
+            need[:, listing] = best
+            trigger[:, listing] = lists[np.arange(len(listing)), at]
+            place[:, listing] = at
+        for j in np.flatnonzero(s.padded[:, 0] < 0):
+            open_dims = np.where(s.dims[j] & self.dim_open, self.dims, np.inf)
+            at = np.argmin(open_dims, axis=1)
+            need[:, j], trigger[:, j] = open_dims[np.arange(rows), at], items + at
         return need, trigger, place, np.isfinite(need)
 
     def _done(self) -> BoolArray:
@@ -361,15 +394,12 @@ class _Block:
         fixed_rank[fixed] = np.arange(len(fixed))
         finite = np.where(np.isfinite(need), need, 1e9)
         shape = need.shape
-        keys = (
-            np.broadcast_to(fixed_rank, shape),
-            place,
-            finite,
-            np.broadcast_to(~s.programme, shape),
-            np.broadcast_to(~s.specific, shape),
-            place > 0,
-            finite >= RED,
-        )
+        # the integer keys packed into two, so that the sort makes three passes, not seven
+        first = (
+            ((finite >= RED) * 2 + (place > 0)) * 2 + np.broadcast_to(~s.specific, shape)
+        ) * 2 + np.broadcast_to(~s.programme, shape)
+        last = place.astype(np.int64) * len(fixed) + np.broadcast_to(fixed_rank, shape)
+        keys = (last, finite, first)
         by = np.lexsort(keys, axis=1)
         order = np.empty(shape, dtype=np.intp)
         np.put_along_axis(order, by, np.broadcast_to(np.arange(shape[1]), shape), axis=1)

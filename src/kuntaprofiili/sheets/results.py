@@ -104,9 +104,11 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
     order = [t.value for t in MunicipalityType if t.value in present]
     parts = [_stats(results, primary == t, t, "primary") for t in order]
     parts.append(_stats(results, np.ones(len(results), dtype=bool), "all", "all"))
-    further = results["types"].str.split().str[1:]
+    codes, combos = pd.factorize(results["types"])  # a handful of distinct sets of types
+    further = [str(types).split()[1:] for types in combos]
     for kind in MunicipalityType:
-        mask = further.apply(lambda types, k=kind.value: k in types).to_numpy(dtype=bool)
+        held = np.array([kind.value in types for types in further] + [False], dtype=bool)
+        mask = held[codes]  # code -1 (no types) takes the last: False
         if mask.any():
             parts.append(_stats(results, mask, kind.value, "further"))
     return pd.DataFrame(parts)

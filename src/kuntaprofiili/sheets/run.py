@@ -179,7 +179,8 @@ def _measures(
     )
     masks = _trigger_masks(ranking, items)
     codes, combos = _distinct_rows(ranking.measures * 8 + masks, len(library) * 8 + 7)
-    pairs = [_named(combo, library, lang) for combo in combos]
+    named = _named_codes(library, lang)
+    pairs = [tuple(named[c] for c in combo.tolist() if c >= 0) for combo in combos]
     ids = np.array([" ".join(p[0] for p in pair) for pair in pairs], dtype=object)
     titles = np.array([" | ".join(p[1] for p in pair) for pair in pairs], dtype=object)
     return _Picked(tuple([pairs[c] for c in codes.tolist()]), ids[codes], titles[codes])
@@ -188,28 +189,30 @@ def _measures(
 def _trigger_masks(ranking: Ranking, items: Sequence[RankedItem]) -> IntArray:
     """Per row and pick, which of the measure's first three items are weak, as bits."""
     at = {item.id: k for k, item in enumerate(items)}
-    masks = np.zeros(ranking.measures.shape, dtype=np.intp)
+    first = np.full((len(ranking.library) + 1, 3), len(items), dtype=np.intp)  # pad: never weak
     for j, measure in enumerate(ranking.library):
-        rows, slots = np.nonzero(ranking.measures == j)
         for bit, item_id in enumerate(measure.items[:3]):
-            if item_id in at:
-                masks[rows, slots] |= ranking.weak[rows, at[item_id]].astype(np.intp) << bit
-    return np.where(ranking.measures >= 0, masks, 0)
+            first[j, bit] = at.get(item_id, len(items))
+    weak = np.column_stack([ranking.weak, np.zeros(len(ranking.weak), dtype=bool)])
+    listed = first[ranking.measures]  # rows x picks x 3 (a pick of -1 takes the pad row)
+    rows = np.arange(len(weak))[:, None, None]
+    bits = weak[rows, listed].astype(np.intp) << np.arange(3)
+    return np.where(ranking.measures >= 0, bits.sum(axis=2), 0)
 
 
-def _named(
-    combo: IntArray, library: Sequence[Measure], lang: str
-) -> tuple[tuple[str, str, str, str, tuple[str, ...]], ...]:
-    """One distinct combination of picks and trigger bits, as the results show it."""
+def _named_codes(
+    library: Sequence[Measure], lang: str
+) -> list[tuple[str, str, str, str, tuple[str, ...]]]:
+    """Every code of a pick (measure number * 8 + trigger bits) as the results show it:
+    id, title, kind of source, source and the weak items among its first three."""
     out = []
-    for code in combo:
-        if code < 0:
-            continue
-        measure = library[int(code) // 8]
-        weak = [i for b, i in enumerate(measure.items[:3]) if int(code) % 8 >> b & 1]
-        kind, source = measure.source.kind, measure.source.text(lang)
-        out.append((measure.id, measure.title.get(lang), kind, source, tuple(weak)))
-    return tuple(out)
+    for measure in library:
+        named = (measure.id, measure.title.get(lang), measure.source.kind)
+        source, first = measure.source.text(lang), measure.items[:3]
+        for bits in range(8):
+            weak = tuple(i for b, i in enumerate(first) if bits >> b & 1)
+            out.append((*named, source, weak))
+    return out
 
 
 def _distinct_rows(chosen: IntArray, measures: int) -> tuple[IntArray, IntArray]:

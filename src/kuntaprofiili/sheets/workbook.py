@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
@@ -56,15 +57,17 @@ def sheet_names(path: Path) -> list[str]:
 
 def iter_sheets(
     path: Path, names: Sequence[str], head: int
-) -> Iterator[tuple[str, list[list[Any]]]]:
-    """The first ``head`` rows of each named sheet, to find the one holding the data."""
+) -> Iterator[tuple[str, list[list[Any]], Callable[[int], SheetCells]]]:
+    """The first ``head`` rows of each named sheet, to find the one holding the data, and
+    a function that reads that sheet whole: calamine has parsed it already, so the data
+    sheet is parsed once."""
     import python_calamine
 
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     try:
         for name in names:
             sheet = book.get_sheet_by_name(name)
-            yield name, sheet.to_python(nrows=head)
+            yield name, sheet.to_python(nrows=head), partial(_sheet_cells, path, name, sheet)
     finally:
         book.close()
 
@@ -75,11 +78,14 @@ def read_sheet_cells(path: Path, name: str, max_rows: int) -> SheetCells:
 
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     try:
-        sheet = book.get_sheet_by_name(name)
-        rows = sheet.to_python(nrows=max_rows)
-        start = sheet.start or (0, 0)
+        return _sheet_cells(path, name, book.get_sheet_by_name(name), max_rows)
     finally:
         book.close()
+
+
+def _sheet_cells(path: Path, name: str, sheet: Any, max_rows: int) -> SheetCells:
+    rows = sheet.to_python(nrows=max_rows)
+    start = sheet.start or (0, 0)
     percent: frozenset[Position] = frozenset()
     uncached: tuple[Position, ...] = ()
     suffix = path.suffix.lower()

@@ -78,27 +78,45 @@ def people_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def csv_columns(frame: pd.DataFrame, fmt: CsvFormat) -> list[list[str]]:
+def csv_columns(frame: pd.DataFrame, fmt: CsvFormat) -> list[Any]:
     """Every cell as ``export.format_cell`` writes it (the assess CSV's formatting), quoted
-    where the CSV needs it, column by column.
+    where the CSV needs it, column by column, as Arrow string arrays.
 
-    Whole numbers are converted in one go; any other column is formatted once per
-    distinct value and spread back with a take (a million scores rounded to one
-    decimal have a thousand distinct values).
+    Each column is formatted once per distinct value and spread back with a take in
+    Arrow (a million scores rounded to one decimal have a thousand distinct values).
     """
+    import pyarrow as pa
+
     columns = []
     for name in frame.columns:
-        values = frame[name]
-        if pd.api.types.is_integer_dtype(values.dtype):
-            texts = values.astype(str).to_numpy(dtype=object)
-            if values.hasnans:
-                texts[values.isna().to_numpy()] = ""
-        else:
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            cells = [_quoted(format_cell(_plain(u), fmt.decimal), fmt.delimiter) for u in uniques]
-            texts = np.array([*cells, ""], dtype=object)[codes]  # code -1 (missing): ""
-        columns.append(texts.tolist())
+        codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+        cells = [_quoted(format_cell(_plain(u), fmt.decimal), fmt.delimiter) for u in uniques]
+        cells.append("")  # code -1 (missing): an empty cell
+        at = np.where(codes < 0, len(cells) - 1, codes).astype(np.int32)
+        columns.append(pa.array(cells, type=pa.string()).take(pa.array(at)))
     return columns
+
+
+def csv_block(frame: pd.DataFrame, fmt: CsvFormat) -> str:
+    """Rows as the CSV's text, each ended by CRLF, joined in Arrow rather than in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = csv_columns(frame, fmt)
+    if not columns:
+        return "\r\n" * len(frame)
+    rows = pc.binary_join_element_wise(*columns, fmt.delimiter)
+    lines = pc.binary_join_element_wise(rows, pa.scalar(""), "\r\n")
+    return _text_of(lines)
+
+
+def _text_of(strings: Any) -> str:
+    """An Arrow string array's values, back to back, as one str (its data buffer)."""
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)[
+        strings.offset : strings.offset + len(strings) + 1
+    ]
+    data: bytes = strings.buffers()[2].to_pybytes()
+    return data[offsets[0] : offsets[-1]].decode("utf-8")
 
 
 def _plain(value: object) -> object:
@@ -136,10 +154,7 @@ def write_frame_csv(
             handle.write(fmt.delimiter.join(_quoted(neutralise(h), fmt.delimiter) for h in head))
             handle.write("\r\n")
         for start in range(0, len(frame), WRITE_BLOCK):  # bounded memory for a million rows
-            columns = csv_columns(frame.iloc[start : start + WRITE_BLOCK], fmt)
-            handle.write(
-                "".join(fmt.delimiter.join(row) + "\r\n" for row in zip(*columns, strict=True))
-            )
+            handle.write(csv_block(frame.iloc[start : start + WRITE_BLOCK], fmt))
 
     write_atomic(dest, write, encoding=fmt.encoding, newline="")
 
