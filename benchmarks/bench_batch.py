@@ -186,7 +186,7 @@ def measure(rows: int, folder: Path) -> tuple[dict[str, float], str]:
         "arrow": [sys.executable, "-c", ARROW, str(source), str(folder / "arrow.csv")],
         "batch": batch_command(source, folder / "out.csv"),
     }
-    if importlib.util.find_spec("pyarrow") is None:  # not a dependency of kuntaprofiili
+    if importlib.util.find_spec("pyarrow") is None:  # a dependency; missing only in odd set-ups
         del commands["arrow"]
     got = interleaved(commands, REPEATS[rows])
     got.setdefault("arrow", (math.nan, math.nan))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import time
+import signal
 from pathlib import Path
 
 import pytest
@@ -45,18 +45,31 @@ def test_many_names_get_the_suggestions_of_one() -> None:
     assert many[6] == []
 
 
-def test_100000_unknown_names_are_reported_in_seconds(tmp_path: Path) -> None:
+def test_unknown_names_are_matched_once_per_distinct_name_in_one_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """20,000 rows naming 1,000 unknown places: one vectorised matching of 1,000 names.
+
+    How fast that is, is measured by ``benchmarks/bench_unknown_names.py``, not here."""
+    from kuntaprofiili.sheets import rows as sheet_rows
+
+    calls: list[list[str]] = []
+
+    def spy(queries: list[str], *args: object) -> object:
+        calls.append(list(queries))
+        return suggest_municipalities(queries, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sheet_rows, "suggest_municipalities", spy)
     source, output = tmp_path / "unknown.csv", tmp_path / "out.csv"
-    lines = [f"Kunta {i} Helsinky;kyllä" for i in range(100_000)]
+    lines = [f"Kunta {i % 1000} Helsinky;kyllä" for i in range(20_000)]
     source.write_text("kunta;climate_plan\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    start = time.perf_counter()
     result = run("batch", source, "-q", MINI, "-o", output, *EN)
-    seconds = time.perf_counter() - start
     assert_clean(result, ExitCode.ROWS_REJECTED)
+    assert len(calls) == 1 and sorted(calls[0]) == sorted({line[:-6] for line in lines})
     errors = (tmp_path / "out.errors.csv").read_text(encoding="utf-8").splitlines()
-    assert len(errors) == 1 + 1 + 100_000  # header, the missing-columns notice, every row
-    assert "Kunta 99999 Helsinky" in errors[-1]
-    assert seconds < 30, seconds  # was 26 ms a row: 45 minutes
+    unknown = [line for line in errors if "unknown municipality" in line]
+    assert len(unknown) == 20_000  # every row, each with its own row number
+    assert {int(line.split(",")[0]) for line in unknown} == set(range(2, 20_002))
 
 
 # -- one number syntax in answers files and sheets --------------------------------------
@@ -105,6 +118,10 @@ def test_an_answers_file_and_a_sheet_refuse_the_same_number(
 # -- batch reads only regular files -----------------------------------------------------
 
 
+def _hung(*_: object) -> None:
+    raise AssertionError("batch waited on an input that is not a regular file")
+
+
 @pytest.mark.parametrize("kind", ["folder", "fifo", "dev_zero"])
 def test_batch_input_must_be_a_regular_file(tmp_path: Path, kind: str) -> None:
     if kind == "fifo":
@@ -114,9 +131,12 @@ def test_batch_input_must_be_a_regular_file(tmp_path: Path, kind: str) -> None:
         target = tmp_path / "folder.csv" if kind == "folder" else Path("/dev/zero")
         if kind == "folder":
             target.mkdir()
-    start = time.perf_counter()
-    result = run("batch", target, "-o", tmp_path / "out.csv", *EN)
-    assert time.perf_counter() - start < 5
+    signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(30)  # a watchdog, not a speed target: reading a FIFO would wait for ever
+    try:
+        result = run("batch", target, "-o", tmp_path / "out.csv", *EN)
+    finally:
+        signal.alarm(0)
     assert_clean(result, ExitCode.ERROR)
     said = " ".join(result.stderr.split())
     assert str(target) in "".join(result.stderr.split())
