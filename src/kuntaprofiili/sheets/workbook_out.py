@@ -25,6 +25,8 @@ MAX_WIDTH = 50  # characters; longer texts wrap in the cell
 MEASURED_ROWS = 2_000  # column widths are fitted to the first rows
 _BAND_FILLS = {"red": "FFC7CE", "yellow": "FFEB9C", "green": "C6EFCE"}
 _HEADER_FILL = "DDEBF7"
+# the robustness workbook (not a suffix: answer_broadband_share is a percentage)
+SHARE_COLUMNS = frozenset({"band_change_share", "first_order", "total"})
 
 
 def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], lang: str) -> bytes:
@@ -119,7 +121,7 @@ def _append_rows(sheet: Any, frame: pd.DataFrame, styles: _Styles) -> None:
 
 
 def _kind(name: str, values: pd.Series) -> str:
-    if name.endswith("_coverage"):
+    if name.endswith("_coverage") or name in SHARE_COLUMNS:
         return "share"
     if name.endswith("_band"):
         return "band"
