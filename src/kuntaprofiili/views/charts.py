@@ -188,7 +188,7 @@ def rank_ticks(count: int) -> list[int]:
     if count <= 1:
         return [1]
     step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500) if count / s <= 6)
-    kept = [r for r in range(step, count, step) if r > 1 and count - r >= step / 2]
+    kept = [r for r in range(step, count, step) if r > 1 and count - r >= step * 0.75]
     return [1, *kept, count]
 
 
