@@ -191,3 +191,54 @@ def test_prints_on_a4(tmp_path: Path, report_html: str) -> None:
         assert float(height) == pytest.approx(A4_POINTS[1], abs=2)
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
     assert pages >= 2  # the methodology appendix starts on a page of its own
+
+
+# -- the robustness report ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def robustness_html() -> str:
+    from kuntaprofiili.core.robustness import analyse
+    from kuntaprofiili.core.scoring import score_columns
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire
+    from kuntaprofiili.files.resources import default_questionnaire
+    from kuntaprofiili.views.robustness_html import render_robustness_html
+    from test_robustness import random_columns
+
+    questionnaire = load_questionnaire(default_questionnaire())
+    table = score_columns(questionnaire, random_columns(questionnaire, 40, seed=1))
+    result = analyse(questionnaire, table, runs=60, seed=1)
+    names = [f"Kunta {k}" for k in range(len(result.rows))]
+    return render_robustness_html(result, names, questionnaire, "fi", 1, "2026-01-31")
+
+
+def test_robustness_page_draws_its_rank_bars(tmp_path: Path, robustness_html: str) -> None:
+    shot = _screenshot(tmp_path, robustness_html, "robustness")
+    ink = sum(1 for rgb in shot.pixels() if not _is_background(rgb))
+    assert ink > 0.03 * shot.width * shot.height, f"only {ink} non-background pixels: a blank page?"
+    # The same page with every rank bar emptied: whatever differs is the bars.
+    blank = re.sub(
+        r'(<svg class="rank-bar"[^>]*>).*?</svg>', r"\1</svg>", robustness_html, flags=re.DOTALL
+    )
+    assert blank != robustness_html
+    without = _screenshot(tmp_path, blank, "no-bars")
+    changed = [
+        (x, y)
+        for y in range(shot.height)
+        for x in range(shot.width)
+        if shot.pixel(x, y) != without.pixel(x, y) and not _is_background(shot.pixel(x, y))
+    ]
+    assert len(changed) > 5_000, f"the rank bars drew only {len(changed)} pixels"
+    xs, ys = [x for x, _ in changed], [y for _, y in changed]
+    assert max(xs) - min(xs) > 150 and max(ys) - min(ys) > 300  # many bars, across the scale
+
+
+def test_robustness_page_prints_on_a4(tmp_path: Path, robustness_html: str) -> None:
+    page = tmp_path / "robustness.html"
+    page.write_text(robustness_html, encoding="utf-8")
+    pdf = tmp_path / "robustness.pdf"
+    run_chromium(tmp_path, page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    assert boxes and all(float(w) == pytest.approx(A4_POINTS[0], abs=2) for w, _ in boxes), "not A4"

@@ -29,7 +29,7 @@ from kuntaprofiili.core.content import Effort
 from kuntaprofiili.core.model import Dimension, MunicipalityType
 from kuntaprofiili.core.municipality import LANGUAGE_STATUSES
 from kuntaprofiili.core.questionnaire import STANDARD_SCALES
-from kuntaprofiili.core.robustness import FACTORS
+from kuntaprofiili.core.robustness import FACTORS, NOT_VARIED
 from kuntaprofiili.core.scoring import Band
 from kuntaprofiili.i18n import LANGS, message_keys
 
@@ -54,6 +54,7 @@ RUNTIME_KEYS: dict[str, set[str]] = {
     "scale.": {f"{kind}.{code}" for kind, scale in STANDARD_SCALES.items() for code, _ in scale},
     "classify.language.": set(LANGUAGE_STATUSES),
     "robustness.factor.": set(FACTORS),
+    "robustness.fixed.": set(NOT_VARIED),
     "export.part.": {
         "score",
         "coverage",
@@ -260,6 +261,18 @@ def _commands(tmp: Path) -> list[list[str]]:
         ["template", "-o", f"{out}-template.xlsx"],
         ["batch", str(SHEET), "-o", f"{out}-batch.xlsx"],
         ["batch", str(SHEET), "-o", f"{out}-batch.xlsx", "--measures", "99"],
+        ["batch", str(SHEET), "-o", f"{out}-robust.csv", "--robustness", "--runs", "50"],
+        [
+            "robustness",
+            str(SHEET),
+            "--runs",
+            "50",
+            "--html",
+            f"{out}.html",
+            "--xlsx",
+            f"{out}.xlsx",
+        ],
+        ["robustness", str(SHEET), "--runs", "50", "--html", f"{out}.html"],
         ["nosuchcommand"],
     ]
 
@@ -280,6 +293,32 @@ def test_no_code_or_english_word_reaches_a_finnish_or_swedish_user(
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_robustness_page_and_workbook_leak_nothing(tmp_path: Path, lang: str) -> None:
+    """The files robustness writes for people: the page's text, the workbook's headers
+    and choices (row 2 holds the stable ids, as in the batch workbook, and is left out)."""
+    import openpyxl
+
+    page, book = tmp_path / "r.html", tmp_path / "r.xlsx"
+    args = ["robustness", str(SHEET), "--runs", "50", "--html", str(page), "--xlsx", str(book)]
+    done = CliRunner().invoke(app, [*args, "--lang", lang])
+    assert done.exit_code == 0, done.output
+    html = page.read_text(encoding="utf-8")
+    body = html[html.index("<body>") :]
+    text = re.sub(r"<[^>]+>", "\n", body).replace("&#39;", "'")
+    cells = []
+    for sheet in openpyxl.load_workbook(book):
+        rows = list(sheet.iter_rows(values_only=True))
+        cells += [str(c) for c in rows[0]]
+        cells += [str(c) for row in rows[2:] for c in row if isinstance(c, str)]
+    codes = {*FACTORS, *NOT_VARIED}
+    ids_column = [c for c in cells if c in codes]  # the choices' id column, by design
+    assert len(ids_column) == len(FACTORS)
+    shown = "\n".join([text, *(c for c in cells if c not in codes)])
+    assert not _leaks(shown, lang)
+    assert not [c for c in codes if re.search(rf"\b{c}\b", text)]
+
+
 HELP_COMMANDS = [
     [],
     ["assess"],
@@ -292,6 +331,7 @@ HELP_COMMANDS = [
     ["drafts"],
     ["template"],
     ["batch"],
+    ["robustness"],
 ]
 
 

@@ -27,6 +27,7 @@ from kuntaprofiili.cli._common import (
     handle_errors,
     session_lang,
 )
+from kuntaprofiili.cli.robustness import RunsOption, SeedOption
 from kuntaprofiili.core.numbers import format_number, format_score
 from kuntaprofiili.errors import ExitCode
 from kuntaprofiili.i18n import message
@@ -145,6 +146,11 @@ def batch(
         Path | None, typer.Option("--reports", help=_("batch_reports.opt"), file_okay=False)
     ] = None,
     prefill: Annotated[bool, typer.Option("--prefill", help=_("batch.opt.prefill"))] = False,
+    robustness: Annotated[
+        bool, typer.Option("--robustness", help=_("batch.opt.robustness"))
+    ] = False,
+    runs: RunsOption = 1000,
+    seed: SeedOption = 0,
     force: ForceOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -182,6 +188,11 @@ def batch(
         io.err.print(message("batch.wrote", lang, path=str(output)), markup=False)
         if not failed and errors.exists():
             io.err.print(message("sheets.stale_errors", lang, path=str(errors)), markup=False)
+        if robustness:
+            from kuntaprofiili.cli.robustness import print_robustness
+
+            io.out.print()
+            print_robustness(input_file, outcome, context, io, lang, (runs, seed))
     if outcome.rows_rejected:
         io.err.print(message("batch.rejected_exit", lang, n=outcome.rows_rejected), markup=False)
         raise typer.Exit(int(ExitCode.ROWS_REJECTED))

@@ -93,6 +93,24 @@ class Robustness:
     total: dict[str, float]
     runs: int
 
+    def shares(self) -> list[tuple[str, float, float]]:
+        """(factor, first-order, total share) with the largest total first, for people.
+
+        The estimators are unbiased but noisy: a share near 0 can come out below it, and a
+        first-order share above the total share that contains it. Such noise is shown as
+        0 and as the total share.
+        """
+        rows = []
+        for f in FACTORS:
+            total = max(self.total[f], 0.0)
+            rows.append((f, min(max(self.first_order[f], 0.0), total), total))
+        return sorted(rows, key=lambda row: -row[2])
+
+    def by_median(self) -> IntArray:
+        """Positions in ``rows`` ordered by median rank, ties by the published rank."""
+        order: IntArray = np.lexsort((self.baseline_rank, self.median_rank)).astype(np.int64)
+        return order
+
     @property
     def noise_places(self) -> float:
         """The median width of the 90 % rank interval: rank gaps below it are noise."""

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from kuntaprofiili.core.robustness import FACTORS, Robustness
+from kuntaprofiili.core.robustness import Robustness
 from kuntaprofiili.i18n import message
+from kuntaprofiili.sheets.write import write_frames_xlsx
 
 
 def robustness_frames(
@@ -25,20 +26,26 @@ def robustness_frames(
             "band_change_share": result.band_change.round(3),
         }
     ).sort_values("rank")
+    shares = result.shares()
     factors = pd.DataFrame(
         {
-            "choice": list(FACTORS),
-            "label": [message(f"robustness.factor.{f}", lang) for f in FACTORS],
-            "first_order": [round(result.first_order[f], 3) for f in FACTORS],
-            "total": [round(result.total[f], 3) for f in FACTORS],
+            "choice": [f for f, _, _ in shares],
+            "label": [message(f"robustness.factor.{f}", lang) for f, _, _ in shares],
+            "first_order": [round(first, 3) for _, first, _ in shares],
+            "total": [round(total, 3) for _, _, total in shares],
         }
     )
     return ranks, factors
 
 
-def write_robustness_xlsx(path: Path, result: Robustness, names: Sequence[str], lang: str) -> None:
-    """Write the two tables as sheets 'ranks' and 'choices'."""
+def write_robustness_xlsx(
+    path: Path, result: Robustness, names: Sequence[str], lang: str, force: bool = False
+) -> None:
+    """Write the two tables as the sheets 'Sijat' and 'Valinnat' (in ``lang``), laid out
+    as the batch workbook is: headers for people above the stable ids."""
     ranks, factors = robustness_frames(result, names, lang)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        ranks.to_excel(writer, sheet_name="ranks", index=False)
-        factors.to_excel(writer, sheet_name="choices", index=False)
+    sheets = [
+        (message("robustness.sheet_ranks", lang), ranks),
+        (message("robustness.sheet_choices", lang), factors),
+    ]
+    write_frames_xlsx(sheets, path, force, lang)

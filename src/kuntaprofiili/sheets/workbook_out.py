@@ -28,6 +28,8 @@ MAX_WIDTH = 50  # characters; longer texts wrap in the cell
 MEASURED_ROWS = 2_000  # column widths are fitted to the first rows
 _BAND_FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE"}
 _HEADER_FILL = "#DDEBF7"
+# the robustness workbook (not a suffix: answer_broadband_share is a percentage)
+SHARE_COLUMNS = frozenset({"band_change_share", "first_order", "total"})
 
 Writer = Callable[[int, object], Any]  # writes one data row's cell of a column
 
@@ -139,7 +141,8 @@ def _writer(sheet: Any, column: int, name: str, values: pd.Series, styles: _Styl
     if name.endswith("_band"):
         return _band_writer(sheet, column, styles)
     if pd.api.types.is_float_dtype(values.dtype):
-        style = styles.share if name.endswith("_coverage") else None
+        share = name.endswith("_coverage") or name in SHARE_COLUMNS
+        style = styles.share if share else None
         if style is None and not name.startswith("percentile"):
             style = styles.decimal
         number = sheet.write_number

@@ -1,4 +1,5 @@
-"""The charts of the HTML report: a radar and per-dimension bars, as inline SVG.
+"""The charts of the HTML reports as inline SVG: a radar and per-dimension bars, and for
+the robustness report one rank-interval bar per municipality and a bar per choice.
 
 They are drawn from numbers; the few labels in them go through :func:`html.escape`, so
 the template can take the SVG as markup.
@@ -150,4 +151,74 @@ def bar_svg(
     return (
         f'<svg class="bar" viewBox="0 0 {BAR_WIDTH} 18" '
         f'width="{BAR_WIDTH}" height="18" aria-hidden="true">' + "".join(parts) + "</svg>"
+    )
+
+
+# -- the robustness report ----------------------------------------------------------------
+
+RANK_WIDTH = 280
+RANK_HEIGHT = 14
+RANK_PAD = 6  # room for the median mark at rank 1 and at the last rank
+
+
+def rank_x(rank: float, count: int, width: int = RANK_WIDTH) -> float:
+    """Where ``rank`` (1 = best, on the left) sits on a scale of ``count`` ranks."""
+    share = (rank - 1) / (count - 1) if count > 1 else 0.0
+    return RANK_PAD + max(0.0, min(share, 1.0)) * (width - 2 * RANK_PAD)
+
+
+def rank_interval_svg(low: float, median: float, high: float, count: int) -> str:
+    """One municipality's 5–95 % rank interval as a bar, with its median rank as a mark."""
+    x_low, x_high, x_median = (rank_x(r, count) for r in (low, high, median))
+    width = max(x_high - x_low, 2.0)  # a rank that never moves is still a visible bar
+    return (
+        f'<svg class="rank-bar" viewBox="0 0 {RANK_WIDTH} {RANK_HEIGHT}" '
+        f'width="{RANK_WIDTH}" height="{RANK_HEIGHT}" aria-hidden="true">'
+        f'<rect class="rank-track" x="0" y="6" width="{RANK_WIDTH}" height="2"/>'
+        f'<rect class="rank-interval" x="{x_low - (width - (x_high - x_low)) / 2:.1f}" y="2" '
+        f'width="{width:.1f}" height="10"/>'
+        f'<line class="rank-median" x1="{x_median:.1f}" y1="0" x2="{x_median:.1f}" '
+        f'y2="{RANK_HEIGHT}"/></svg>'
+    )
+
+
+def rank_ticks(count: int) -> list[int]:
+    """About five round ranks from 1 to ``count`` for the axis, the last one ``count``
+    (a round rank too close to it is dropped, so that their numbers do not overlap)."""
+    if count <= 1:
+        return [1]
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500) if count / s <= 6)
+    kept = [r for r in range(step, count, step) if r > 1 and count - r >= step * 0.75]
+    return [1, *kept, count]
+
+
+def rank_axis_svg(count: int, lang: str) -> str:
+    """The rank scale above the bars: a tick and a number at each of ``rank_ticks``."""
+    parts = []
+    for rank in rank_ticks(count):
+        x = rank_x(rank, count)
+        parts.append(f'<line class="rank-tick" x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="18"/>')
+        anchor = "end" if rank == count > 1 else "middle"  # the last number inside the box
+        parts.append(
+            f'<text class="rank-label" x="{x:.1f}" y="11" text-anchor="{anchor}">'
+            f"{_e(_num(rank, lang, 0))}</text>"
+        )
+    return (
+        f'<svg class="rank-axis" viewBox="0 0 {RANK_WIDTH} 18" width="{RANK_WIDTH}" '
+        f'height="18" aria-hidden="true">' + "".join(parts) + "</svg>"
+    )
+
+
+def share_svg(first: float, total: float) -> str:
+    """A choice's total share (light) with its first-order share (dark) inside it."""
+    scale = BAR_WIDTH
+
+    def bar(css: str, share: float, y: int, height: int) -> str:
+        share = max(0.0, min(share, 1.0))
+        return f'<rect class="{css}" x="0" y="{y}" width="{share * scale:.1f}" height="{height}"/>'
+
+    return (
+        f'<svg class="share-bar" viewBox="0 0 {BAR_WIDTH} 18" width="{BAR_WIDTH}" height="18" '
+        f'aria-hidden="true"><rect class="share-track" x="0" y="0" width="{BAR_WIDTH}" '
+        f'height="18"/>{bar("share-total", total, 2, 14)}{bar("share-first", first, 6, 6)}</svg>'
     )

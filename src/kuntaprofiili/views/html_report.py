@@ -355,7 +355,7 @@ def report_css() -> str:
 
 
 @cache
-def _environment() -> Environment:
+def template_environment() -> Environment:
     """The templates, read from the package, with autoescape on for every one."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -390,7 +390,7 @@ def render_html(
     a = assessment
     if lift is None:
         lift = lift_of(a, content)
-    template = _environment().get_template("report.html.j2")
+    template = template_environment().get_template("report.html.j2")
     return template.render(
         lang=lang,
         title=message("report.title", lang, name=a.name),

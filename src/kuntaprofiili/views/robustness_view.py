@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kuntaprofiili.core.numbers import format_number
-from kuntaprofiili.core.robustness import FACTORS, Robustness
+from kuntaprofiili.core.robustness import NOT_VARIED, Robustness
 from kuntaprofiili.i18n import message
 
 
@@ -50,12 +50,11 @@ def sensitivity_table(result: Robustness, lang: str) -> Table:
     table.add_column(message("robustness.col_factor", lang))
     table.add_column(message("robustness.col_first", lang), justify="right")
     table.add_column(message("robustness.col_total", lang), justify="right")
-    for factor in sorted(FACTORS, key=lambda f: -result.total[f]):
-        first = max(result.first_order[factor], 0.0)
+    for factor, first, total in result.shares():
         table.add_row(
             message(f"robustness.factor.{factor}", lang),
             _percent(first, lang),
-            _percent(max(result.total[factor], 0.0), lang),
+            _percent(total, lang),
         )
     return table
 
@@ -67,21 +66,41 @@ def overlapping(result: Robustness) -> int:
     return int(np.sum(low[1:] <= high[:-1]))
 
 
+def not_varied(lang: str) -> list[str]:
+    """What the analysis keeps fixed, one text per choice."""
+    return [message(f"robustness.fixed.{name}", lang) for name in NOT_VARIED]
+
+
+def title(result: Robustness, lang: str) -> str:
+    """'Menetelmän herkkyys: 1 000 ajoa, 308 kuntaa'."""
+    runs, n = (format_number(k, lang, 0) for k in (result.runs, len(result.rows)))
+    return message("robustness.title", lang, runs=runs, n=n)
+
+
+def noise_texts(result: Robustness, lang: str) -> list[str]:
+    """In words: which rank gaps are noise, and how many neighbours' intervals overlap."""
+    places = format_number(max(result.noise_places, 1.0), lang, 0)
+    n = format_number(len(result.rows), lang, 0)
+    k = format_number(overlapping(result), lang, 0)
+    return [
+        message("robustness.noise", lang, places=places),
+        message("robustness.overlap", lang, k=k, n=n),
+    ]
+
+
 def robustness_report(
     result: Robustness, names: Sequence[str], lang: str, show: int = 20
 ) -> RenderableType:
     """The whole report for the terminal."""
-    n = len(result.rows)
-    places = format_number(max(result.noise_places, 1.0), lang, 0)
+    fixed = f"{message('robustness.not_varied', lang)}: {', '.join(not_varied(lang))}."
     return Group(
-        Text(message("robustness.title", lang, runs=result.runs, n=n), style="bold"),
+        Text(title(result, lang), style="bold"),
         Text(""),
         ranks_table(result, names, lang, show),
         Text(""),
         Text(message("robustness.sensitivity", lang), style="bold underline"),
         sensitivity_table(result, lang),
         Text(""),
-        Text(message("robustness.noise", lang, places=places)),
-        Text(message("robustness.overlap", lang, k=overlapping(result), n=n)),
-        Text(message("robustness.not_varied", lang), style="italic"),
+        *(Text(line) for line in noise_texts(result, lang)),
+        Text(f"{fixed} {message('robustness.unanswered', lang)}", style="italic"),
     )
