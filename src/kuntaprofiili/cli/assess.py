@@ -174,10 +174,9 @@ def _check_outputs(outputs: Outputs, io: Consoles, lang: str) -> Outputs:
 
 
 def _load_questionnaire(path: Path | None) -> Questionnaire:
-    from kuntaprofiili.files.questionnaire_file import load_questionnaire
-    from kuntaprofiili.files.resources import default_questionnaire
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire_or_default
 
-    return load_questionnaire(path or default_questionnaire())
+    return load_questionnaire_or_default(path)
 
 
 def _named_in(draft: Path | None) -> tuple[str | None, str | None]:
