@@ -101,13 +101,13 @@ def distance_km(a: Place, b: Place) -> float | None:
     return great_circle_km(a.lat, a.lon, b.lat, b.lon)
 
 
-def derive_geography(places: Sequence[Place]) -> dict[str, Geography]:
-    """Code -> derived facts, for every place."""
+def derive_geography(places: Sequence[Place], only: str | None = None) -> dict[str, Geography]:
+    """Code -> derived facts, for every place (or only the place of code ``only``)."""
     by_code = {p.code: p for p in places}
     centrals = [by_code[c] for c in FRAME_CENTRAL_CITIES if c in by_code]
     ranked = _rank(places)
     out: dict[str, Geography] = {}
-    for p in places:
+    for p in places if only is None else [by_code[only]]:
         rank, largest = ranked[p.code]
         # the distance to every central city, but a link only for the few that are kept:
         # 308 x 12 links cost assess's start-up more than the rest of the reference data
