@@ -202,6 +202,22 @@ def test_help_does_not_import_heavy_modules() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_errors_are_translated_when_typer_loads_its_rich_utils_late() -> None:
+    """typer's rich_utils is patched when typer imports it, not when the app is built."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from kuntaprofiili.cli import app\n"
+        "assert 'typer.rich_utils' not in sys.modules\n"
+        "app(['assess', '--bogus', '--lang', 'sv'])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr
+    assert "Okänd flagga: --bogus" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_first_question_does_not_import_pandas_or_numpy(tmp_path: Path) -> None:
     import os
     import subprocess

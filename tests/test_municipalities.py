@@ -16,6 +16,7 @@ from kuntaprofiili.core.municipality import (
     Municipality,
     find_municipality,
     parse_municipalities,
+    parse_one_municipality,
     profile_answers,
 )
 from kuntaprofiili.core.place_search import (
@@ -25,7 +26,7 @@ from kuntaprofiili.core.place_search import (
 )
 from kuntaprofiili.core.type_table import type_rows
 from kuntaprofiili.errors import InputFileError, KuntaprofiiliError
-from kuntaprofiili.files.municipality_file import load_municipalities
+from kuntaprofiili.files.municipality_file import load_municipalities, load_municipality
 from kuntaprofiili.files.resources import data_file
 
 ALL = load_municipalities()
@@ -209,6 +210,32 @@ def test_find_by_code_or_name(query: str, expected: str) -> None:
 @pytest.mark.parametrize("query", ["", "Espo", "1000", "Atlantis"])
 def test_find_needs_an_exact_code_or_name(query: str) -> None:
     assert find_municipality(query, ALL) is None
+
+
+def _queries() -> list[str]:
+    """Every code and name in its forms, and names that are no municipality."""
+    queries = ["", "Espo", "1000", "Atlantis", "  espoo ", "KU049", "ku91", "MÄNTSÄLÄ"]
+    for m in ALL:
+        queries += [m.code, m.code.lstrip("0"), m.name_fi, m.name_sv, m.name_en]
+        queries += [m.name_fi.upper(), m.name_sv.lower()]
+    return queries
+
+
+def test_finding_one_municipality_gives_what_finding_it_among_all_gives() -> None:
+    text = data_file("municipalities.csv").read_text(encoding="utf-8")
+    for query in _queries():
+        expected = find_municipality(query, ALL)
+        assert parse_one_municipality(text, "m.csv", query) == expected, query
+    assert load_municipality("Esbo") == find_municipality("Esbo", ALL)
+    assert load_municipality("Atlantis") is None
+
+
+def test_finding_one_municipality_still_checks_every_row() -> None:
+    text = data_file("municipalities.csv").read_text(encoding="utf-8").splitlines()
+    broken = "\n".join([*text[:3], text[3].replace("subregion_centre", "capital")])
+    helsinki = next(line for line in text if ",Helsinki," in line)
+    with pytest.raises(InputFileError, match="line 4"):
+        parse_one_municipality("\n".join([broken, helsinki]), "m.csv", "Helsinki")
 
 
 def test_search_puts_the_exact_match_first_then_substrings() -> None:

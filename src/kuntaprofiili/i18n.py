@@ -57,11 +57,16 @@ HELP_FILE = "help.toml"
 MESSAGES = Path(__file__).parent / "messages"
 
 
-@cache
+_PARTS: dict[str, dict[str, dict[str, str]]] = {}  # file name -> its texts, once read
+
+
 def _read_part(name: str) -> dict[str, dict[str, str]]:
-    part: dict[str, dict[str, str]] = {}
-    text = (MESSAGES / name).read_text(encoding="utf-8")
-    _flatten(tomllib.loads(text), "", part)
+    part = _PARTS.get(name)
+    if part is None:
+        part = {}
+        text = (MESSAGES / name).read_text(encoding="utf-8")
+        _flatten(tomllib.loads(text), "", part)
+        _PARTS[name] = part
     return part
 
 
@@ -94,8 +99,13 @@ def _files_by_table() -> dict[str, tuple[str, ...]]:
 
 
 def _texts(key: str) -> dict[str, str] | None:
-    """The texts of ``key``, reading only the files that can hold it."""
-    for name in _files_by_table().get(key.partition(".")[0], ()):
+    """The texts of ``key``, reading only the files that can hold it.
+
+    Files already read are looked in first: a key is defined once, so the order changes
+    nothing but how many files a run parses (``error.*`` keys live in several).
+    """
+    names = _files_by_table().get(key.partition(".")[0], ())
+    for name in sorted(names, key=lambda name: name not in _PARTS):
         texts = _read_part(name).get(key)
         if texts is not None:
             return texts

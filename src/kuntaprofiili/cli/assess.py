@@ -174,10 +174,9 @@ def _check_outputs(outputs: Outputs, io: Consoles, lang: str) -> Outputs:
 
 
 def _load_questionnaire(path: Path | None) -> Questionnaire:
-    from kuntaprofiili.files.questionnaire_file import load_questionnaire
-    from kuntaprofiili.files.resources import default_questionnaire
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire_or_default
 
-    return load_questionnaire(path or default_questionnaire())
+    return load_questionnaire_or_default(path)
 
 
 def _named_in(draft: Path | None) -> tuple[str | None, str | None]:
@@ -223,15 +222,14 @@ def _find_place(name: str | None, io: Consoles, lang: str) -> Municipality | Non
     """The municipality in the reference data; an unknown name is allowed, with a hint."""
     if not name:
         return None
-    from kuntaprofiili.core.municipality import find_municipality
-    from kuntaprofiili.files.municipality_file import load_municipalities
+    from kuntaprofiili.files.municipality_file import load_municipalities, load_municipality
 
-    everyone = load_municipalities()
-    found = find_municipality(name, everyone)
+    found = load_municipality(name)
     if found is None:
         # numpy and rapidfuzz only for an unknown name: the first question needs neither
         from kuntaprofiili.core.place_search import search_municipalities
 
+        everyone = load_municipalities()
         close = ", ".join(m.name(lang) for m in search_municipalities(name, everyone, limit=5))
         say(io.err, message("assess.unknown_municipality", lang, name=name, close=close or "-"))
     return found

@@ -237,10 +237,9 @@ def _write_all(
 
 
 def _load_questionnaire(path: Path | None) -> Any:
-    from kuntaprofiili.files.questionnaire_file import load_questionnaire
-    from kuntaprofiili.files.resources import default_questionnaire
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire_or_default
 
-    return load_questionnaire(path or default_questionnaire())
+    return load_questionnaire_or_default(path)
 
 
 def _dialect(excel_fi: bool) -> Any:

@@ -7,6 +7,10 @@ sentences with parts (an option name, a file name) by regular expression.
 
 The language is the session's as far as it is known before the command runs: ``--lang``
 on the command line, else KUNTAPROFIILI_LANG, else the locale, else Finnish.
+
+typer's ``rich_utils`` (which imports rich.markdown, markdown-it and pygments) is needed
+only to print help or an error, so it is patched when typer imports it, not before:
+``assess`` reaches its first question without it.
 """
 
 from __future__ import annotations
@@ -16,10 +20,10 @@ import sys
 import tomllib
 from collections.abc import Callable, Sequence
 from functools import cache
-from importlib.resources import files
+from types import ModuleType
 from typing import Any
 
-from kuntaprofiili.i18n import LANGS, default_lang
+from kuntaprofiili.i18n import LANGS, MESSAGES, default_lang
 
 Texts = dict[str, dict[str, str]]
 Patterns = tuple[tuple[re.Pattern[str], dict[str, str]], ...]
@@ -51,7 +55,7 @@ def command_line_lang() -> str:
 
 @cache
 def _catalogue() -> tuple[Texts, Patterns]:
-    text = files("kuntaprofiili").joinpath("messages", "click", "texts.toml").read_text("utf-8")
+    text = (MESSAGES / "click" / "texts.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     plain = {entry["en"]: entry for entry in data.get("text", [])}
     patterns = tuple((re.compile(e["en"], re.DOTALL), e) for e in data.get("pattern", []))
@@ -120,8 +124,7 @@ def install() -> None:
     if _installed:
         return
     _installed = True
-    from typer import core, rich_utils
-    from typer._click import core as click_core
+    from typer import core
     from typer._click import formatting
 
     setattr(core, "_", translate)  # noqa: B010 - typer's own gettext calls
@@ -135,7 +138,32 @@ def install() -> None:
             _ARGS.pop()
 
     core._main = main
-    rich_utils.rich_format_help = _before(rich_utils.rich_format_help, _set_rich_constants)
+    when_imported("typer.rich_utils", _localize_rich_utils)
+    original_usage = formatting.HelpFormatter.write_usage
+
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for english in ("[OPTIONS]", "COMMAND [ARGS]..."):
+            args = args.replace(english, translate(english))
+        original_usage(self, prog, args, translate("Usage: ") if prefix is None else prefix)
+
+    formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+    for kind in (core.TyperOption, core.TyperArgument):
+        _localize_metavar(kind)
+
+
+def _localize_rich_utils(module: ModuleType) -> None:
+    """Wrap the functions of typer's rich_utils that print help and errors."""
+    rich_utils: Any = module
+    original_help = rich_utils.rich_format_help
+
+    def format_help(*, obj: Any, ctx: Any, markup_mode: Any) -> Any:
+        _set_rich_constants()
+        option = obj.get_help_option(ctx)
+        if option is not None:  # translated here, not when parsing: a run reads no catalogue
+            option.help = translate("Show this message and exit.")
+        return original_help(obj=obj, ctx=ctx, markup_mode=markup_mode)
+
+    rich_utils.rich_format_help = format_help
     rich_utils.rich_abort_error = _before(rich_utils.rich_abort_error, _set_rich_constants)
     original_error = rich_utils.rich_format_error
 
@@ -145,26 +173,55 @@ def install() -> None:
         error.format_message = lambda: translate(english())
         original_error(error)
 
-    rich_utils.rich_format_error = format_error  # type: ignore[assignment]
-    original_usage = formatting.HelpFormatter.write_usage
+    rich_utils.rich_format_error = format_error
 
-    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-        for english in ("[OPTIONS]", "COMMAND [ARGS]..."):
-            args = args.replace(english, translate(english))
-        original_usage(self, prog, args, translate("Usage: ") if prefix is None else prefix)
 
-    formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
-    original_help_option = click_core.Command.get_help_option
+def when_imported(name: str, patch: Callable[[ModuleType], None]) -> None:
+    """Apply ``patch`` to module ``name`` now if it is imported, else as soon as it is."""
+    module = sys.modules.get(name)
+    if module is not None:
+        patch(module)
+    else:
+        sys.meta_path.insert(0, _PatchOnImport(name, patch))
 
-    def get_help_option(self: Any, ctx: Any) -> Any:
-        option = original_help_option(self, ctx)
-        if option is not None:
-            option.help = translate("Show this message and exit.")
-        return option
 
-    click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
-    for kind in (core.TyperOption, core.TyperArgument):
-        _localize_metavar(kind)
+class _PatchOnImport:
+    """An import hook for one module: the usual finders find and load it, then ``patch``
+    runs on it; the hook removes itself on first use."""
+
+    def __init__(self, name: str, patch: Callable[[ModuleType], None]) -> None:
+        self.name, self.patch = name, patch
+
+    def find_spec(self, fullname: str, _path: object, _target: object = None) -> Any:
+        """The usual spec of the module, with a loader that patches it after loading."""
+        if fullname != self.name:
+            return None
+        from importlib.util import find_spec
+
+        sys.meta_path.remove(self)
+        spec = find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _PatchingLoader(spec.loader, self.patch)  # type: ignore[assignment]
+        return spec
+
+
+class _PatchingLoader:
+    """A module's own loader, with ``patch`` run once the module has been executed."""
+
+    def __init__(self, loader: Any, patch: Callable[[ModuleType], None]) -> None:
+        self._loader, self._patch = loader, patch
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._loader, name)  # get_source and the like, for tracebacks
+
+    def create_module(self, spec: Any) -> ModuleType | None:
+        """The module object, as the loader makes it."""
+        return self._loader.create_module(spec)  # type: ignore[no-any-return]
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Run the module's code, then patch it."""
+        self._loader.exec_module(module)
+        self._patch(module)
 
 
 def _localize_metavar(kind: type) -> None:

@@ -68,10 +68,9 @@ def update(
 
 
 def _load(path: Path | None) -> Questionnaire:
-    from kuntaprofiili.files.questionnaire_file import load_questionnaire
-    from kuntaprofiili.files.resources import default_questionnaire
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire_or_default
 
-    return load_questionnaire(path or default_questionnaire())
+    return load_questionnaire_or_default(path)
 
 
 def named_municipality(

@@ -166,10 +166,9 @@ def _print_report(
 
 def load_questionnaire(path: Path | None) -> Questionnaire:
     """The questionnaire at ``path``, else the bundled default."""
-    from kuntaprofiili.files.questionnaire_file import load_questionnaire as load
-    from kuntaprofiili.files.resources import default_questionnaire
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire_or_default
 
-    return load(path or default_questionnaire())
+    return load_questionnaire_or_default(path)
 
 
 def answers_form(raw: Mapping[str, Any], path: Path) -> tuple[dict[str, Any], str | None]:

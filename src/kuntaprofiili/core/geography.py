@@ -101,23 +101,26 @@ def distance_km(a: Place, b: Place) -> float | None:
     return great_circle_km(a.lat, a.lon, b.lat, b.lon)
 
 
-def derive_geography(places: Sequence[Place]) -> dict[str, Geography]:
-    """Code -> derived facts, for every place."""
+def derive_geography(places: Sequence[Place], only: str | None = None) -> dict[str, Geography]:
+    """Code -> derived facts, for every place (or only the place of code ``only``)."""
     by_code = {p.code: p for p in places}
     centrals = [by_code[c] for c in FRAME_CENTRAL_CITIES if c in by_code]
     ranked = _rank(places)
     out: dict[str, Geography] = {}
-    for p in places:
+    for p in places if only is None else [by_code[only]]:
         rank, largest = ranked[p.code]
-        links = [_link(p, c) for c in centrals]
+        # the distance to every central city, but a link only for the few that are kept:
+        # 308 x 12 links cost assess's start-up more than the rest of the reference data
+        kms = [distance_km(p, c) for c in centrals]
         tied = sorted(
-            (x for x in links if x.code != p.code and (x.same_subregion or x.same_employment_area)),
+            (_link(p, c, km) for c, km in zip(centrals, kms, strict=True) if _tied(p, c)),
             key=lambda x: (x.km is None, x.km or 0.0),
         )
-        with_km = [x for x in links if x.km is not None]
+        known = [(km, number) for number, km in enumerate(kms) if km is not None]
+        nearest = min(known) if known else None
         out[p.code] = Geography(
             central_links=tuple(tied),
-            nearest_central=min(with_km, key=lambda x: x.km or 0.0) if with_km else None,
+            nearest_central=_link(p, centrals[nearest[1]], nearest[0]) if nearest else None,
             subregion_rank=rank,
             subregion_share=p.population / largest.population if largest.population else 0.0,
             largest_fi=largest.name_fi,
@@ -127,12 +130,20 @@ def derive_geography(places: Sequence[Place]) -> dict[str, Geography]:
     return out
 
 
-def _link(p: Place, city: Place) -> CentralLink:
+def _tied(p: Place, city: Place) -> bool:
+    """Whether ``city`` is another municipality in ``p``'s sub-region or employment area."""
+    return city.code != p.code and (
+        city.subregion_code == p.subregion_code
+        or (bool(p.employment_area_code) and city.employment_area_code == p.employment_area_code)
+    )
+
+
+def _link(p: Place, city: Place, km: float | None) -> CentralLink:
     return CentralLink(
         city.code,
         city.name_fi,
         city.name_sv,
-        distance_km(p, city),
+        km,
         same_subregion=city.subregion_code == p.subregion_code,
         same_employment_area=bool(p.employment_area_code)
         and city.employment_area_code == p.employment_area_code,

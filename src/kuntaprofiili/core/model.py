@@ -85,7 +85,7 @@ NUMERIC_KINDS = frozenset({Kind.NUMBER, Kind.PERCENT})
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Text(_Frozen):

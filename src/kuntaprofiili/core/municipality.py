@@ -111,6 +111,25 @@ class Municipality:
 
 def parse_municipalities(text: str, source: str) -> tuple[Municipality, ...]:
     """Parse the reference CSV; a missing column or a bad value names the line."""
+    rows, places = _read_rows(text, source)
+    geography = derive_geography(places)
+    return tuple(_municipality(row, geography[p.code]) for row, p in zip(rows, places, strict=True))
+
+
+def parse_one_municipality(text: str, source: str, query: str) -> Municipality | None:
+    """``find_municipality(query, parse_municipalities(text, source))``, with every row
+    checked but only the municipality found built (assess needs one before its first
+    question, and the geography of all 308 is most of the cost of reading the file)."""
+    rows, places = _read_rows(text, source)
+    code, wanted = _code(query), fold(query)
+    for row, place in zip(rows, places, strict=True):
+        if _is_named(place.code, (row["name_fi"], row["name_sv"], row["name_en"]), code, wanted):
+            return _municipality(row, derive_geography(places, only=place.code)[place.code])
+    return None
+
+
+def _read_rows(text: str, source: str) -> tuple[list[dict[str, str]], list[Place]]:
+    """The CSV's rows and what the geography needs of each; a bad value names the line."""
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in _REQUIRED if c not in (reader.fieldnames or ())]
     if missing:
@@ -127,8 +146,7 @@ def parse_municipalities(text: str, source: str) -> tuple[Municipality, ...]:
                 "municipalities.bad_data", path=source, line=number, problem=str(error)
             ) from None
         rows.append(row)
-    geography = derive_geography(places)
-    return tuple(_municipality(row, geography[p.code]) for row, p in zip(rows, places, strict=True))
+    return rows, places
 
 
 def _place(row: dict[str, str]) -> Place:
@@ -212,12 +230,17 @@ def folded_names(m: Municipality) -> tuple[str, str, str]:
 
 def find_municipality(query: str, municipalities: Sequence[Municipality]) -> Municipality | None:
     """The municipality whose code or fi/sv/en name is ``query`` (case and accents ignored)."""
-    code = _code(query)
-    wanted = fold(query)
+    code, wanted = _code(query), fold(query)
     for m in municipalities:
-        if m.code == code or wanted in folded_names(m):
+        if _is_named(m.code, (m.name_fi, m.name_sv, m.name_en), code, wanted):
             return m
     return None
+
+
+def _is_named(own_code: str, names: tuple[str, str, str], code: str | None, wanted: str) -> bool:
+    """Whether the municipality of ``own_code`` and fi/sv/en ``names`` is the one asked for
+    (``code`` and ``wanted``: the query as a code and folded)."""
+    return own_code == code or wanted in (fold(names[0]), fold(names[1]), fold(names[2]))
 
 
 def official_names(m: Municipality, lang: str = "fi") -> str:

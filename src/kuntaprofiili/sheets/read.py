@@ -382,6 +382,7 @@ def _read_workbook(path: Path) -> tuple[_Read, str]:
 # What calamine, zipfile and the XML parsers raise on a damaged workbook.
 _DAMAGED_WORKBOOK = (
     zipfile.BadZipFile,
+    NotImplementedError,  # zipfile: a member packed with a method or version it lacks
     zlib.error,
     EOFError,
     OSError,
@@ -416,7 +417,7 @@ def _check_unpacked_size(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, NotImplementedError, OSError) as error:
         raise InputFileError("batch.bad_xlsx", path=str(path), problem=str(error)) from None
     unpacked = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos)

@@ -51,10 +51,9 @@ def load_batch_context(
 ) -> BatchContext:
     """Read the questionnaire (the default one if None), reference data and measures."""
     from kuntaprofiili.files.municipality_file import load_municipalities
-    from kuntaprofiili.files.questionnaire_file import load_questionnaire
-    from kuntaprofiili.files.resources import default_questionnaire
+    from kuntaprofiili.files.questionnaire_file import load_questionnaire_or_default
 
-    questionnaire = load_questionnaire(questionnaire_path or default_questionnaire())
+    questionnaire = load_questionnaire_or_default(questionnaire_path or None)
     content = None
     if measures > 0:
         from kuntaprofiili.files.content_file import load_content

@@ -176,17 +176,13 @@ class Interview:
             self.console.print(Text(item.aland_note.get(self.lang), style="italic"))
         if item.indicator is not None:
             ind = item.indicator
-            self.console.print(
-                self.t(
-                    "ui.number_hint",
-                    unit=ind.unit.get(self.lang),
-                    min=format_number(ind.min, self.lang),
-                    max=format_number(ind.max, self.lang),
-                ),
-                style="dim",
-                highlight=False,
-                markup=False,
+            hint = self.t(
+                "ui.number_hint",
+                unit=ind.unit.get(self.lang),
+                min=format_number(ind.min, self.lang),
+                max=format_number(ind.max, self.lang),
             )
+            self.console.print(Text(hint, style="dim"), highlight=False)
         if item.choices:  # a grid, so that a long label wraps under itself, not under its number
             grid = Table.grid(padding=(0, 1, 0, 0))
             grid.add_column(justify="right", no_wrap=True, min_width=4)
@@ -194,7 +190,7 @@ class Interview:
             for number, choice in enumerate(item.choices, start=1):
                 grid.add_row(f"{number})", Text(choice.label.get(self.lang)))
             self.console.print(grid)
-        self.console.print(self._keys_hint(item), style="dim", highlight=False)
+        self.console.print(Text(self._keys_hint(item), style="dim"), highlight=False)
 
     def _keys_hint(self, item: Item) -> str:
         keys = [
