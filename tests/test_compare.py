@@ -200,3 +200,44 @@ def test_compare_warns_when_the_old_version_is_not_given(
     assert result.exit_code == 0, result.output
     assert "--old-questionnaire" in result.stderr
     assert "every change is the municipality's own" in result.stdout
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+ARCHIVE_1_0 = Path(__file__).parent.parent / "questionnaires" / "archive" / "kestava-kunta-1.0.yaml"
+BILINGUAL_SERVICES = "main services and e-services"  # the question's English text
+
+
+def _compare_examples(old: Path, new: Path, *more: str) -> str:
+    args = ["compare", str(old), str(new), "--old-questionnaire", str(ARCHIVE_1_0), *more]
+    wide = {"COLUMNS": "400"}  # no question text wrapped
+    result = CliRunner().invoke(app, [*args, "--lang", "en"], env=wide)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("every", [(), ("--all",)])
+def test_a_question_the_municipality_is_not_asked_is_not_new(every: tuple[str, ...]) -> None:
+    """Forssa is unilingual: 1.1's bilingual-services question is not new for it."""
+    shown = _compare_examples(EXAMPLES / "forssa-2026.yaml", EXAMPLES / "forssa-2027.yaml", *every)
+    assert "(new question)" in shown  # 1.1's other new questions are listed
+    assert BILINGUAL_SERVICES not in shown
+
+
+def test_a_question_a_bilingual_municipality_is_asked_is_new() -> None:
+    raasepori = EXAMPLES / "raasepori-2026.yaml"
+    shown = _compare_examples(raasepori, raasepori, "--all")
+    line = next(line for line in shown.splitlines() if BILINGUAL_SERVICES in line)
+    assert "Swedish? (new question)" in line
+
+
+def test_not_asked_in_either_is_left_out() -> None:
+    forssa = read_yaml(EXAMPLES / "forssa-2027.yaml", 1_000_000, "answers")["answers"]
+    new_q = load_questionnaire(
+        Path(__file__).parent.parent / "questionnaires" / "kestava-kunta.yaml"
+    )
+    old_q = load_questionnaire(ARCHIVE_1_0)
+    result = compare(old_q, forssa, new_q, forssa)
+    with pytest.raises(KeyError):
+        result.item("bilingual_services")
+    bilingual = {**forssa, "language_status": "bilingual_finnish_majority"}
+    assert not compare(old_q, forssa, new_q, bilingual).item("bilingual_services").in_old

@@ -193,11 +193,18 @@ def test_template_prefill_puts_values_in_place_with_notes(tmp_path: Path) -> Non
     description = sheet_.cell(row=2, column=ids.index("population") + 1).value
     assert "Esitäytetty: Lähde: Tilastokeskus, tilastovuosi 2016" in str(description)
 
+    source = sheet_.cell(row=3, column=ids.index("population_source") + 1).value
+    assert str(source).startswith("Lähde: Tilastokeskus (")
+    assert sheet_.cell(row=3, column=ids.index("population_year") + 1).value == 2016
+    assert sheet_.cell(row=3, column=ids.index("climate_plan_source") + 1).value is None
+
     # the official checks it and runs batch on it: the prefilled values are read as typed
     results = tmp_path / "tulokset.csv"
     scored = invoke("batch", str(out), "-o", str(results), "--lang", "fi")
     assert scored.exit_code == 0, scored.stderr
     assert set(rows_of(results)) == {"Espoo", "Helsinki"}
+    espoo = rows_of(results)["Espoo"]
+    assert espoo["population_source"] == source and espoo["population_year"] == "2016"
 
 
 @pytest.mark.usefixtures("cached")

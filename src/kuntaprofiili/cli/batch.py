@@ -105,7 +105,7 @@ def _prefilled_template(
             io.err.print(message("opendata.nothing_for", lang, name=place.name(lang)), markup=False)
     if not sheet.rows:
         raise KuntaprofiiliError("prefill.template_empty")
-    values = sum(1 for row in sheet.rows for cell in row[1:] if cell is not None)
+    values = sum(1 for row in sheet.rows for cell in row[1:] if cell is not None and cell.source)
     key = (
         "prefill.template_rows" if output.suffix.lower() == ".xlsx" else "prefill.template_rows_csv"
     )

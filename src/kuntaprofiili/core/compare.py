@@ -11,14 +11,16 @@ Then ``total = new - old`` splits exactly into ``method = rescored - old`` and
 ``municipality = new - rescored``. With the same questionnaire ``rescored`` equals
 ``old`` and the whole change is the municipality's. Old answers that the new
 questionnaire no longer knows (a removed item or choice) simply do not count there,
-as the scoring engine treats them.
+as the scoring engine treats them. A question asked of neither assessment (a follow-up
+whose condition the municipality does not meet, such as bilingual services for a
+unilingual one) is left out: it is neither new nor removed for this municipality.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kuntaprofiili.core.answers import Answers, AnswerValue
+from kuntaprofiili.core.answers import Answers, AnswerValue, applicable_ids
 from kuntaprofiili.core.model import Dimension, Questionnaire
 from kuntaprofiili.core.scoring import Scores, score
 
@@ -172,13 +174,17 @@ def _item_changes(
     new_answers: Answers,
     three: tuple[Scores, Scores, Scores],
 ) -> tuple[ItemChange, ...]:
-    """Every scored item of either questionnaire: the new one's order, then the removed."""
+    """Every scored item of either questionnaire that either assessment asked: the new
+    one's order, then the removed."""
     old_s, rescored_s, new_s = (_item_scores(s) for s in three)
     old_ids = {i.id for i in old_q.scored_items()}
     new_ids = {i.id for i in new_q.scored_items()}
+    asked = applicable_ids(old_q, old_answers) | applicable_ids(new_q, new_answers)
     removed = [i for i in old_q.scored_items() if i.id not in new_ids]
     changes = []
     for item in (*new_q.scored_items(), *removed):
+        if item.id not in asked:
+            continue
         source = new_q if item.id in new_ids else old_q
         split = Split(old_s.get(item.id), rescored_s.get(item.id), new_s.get(item.id))
         changes.append(

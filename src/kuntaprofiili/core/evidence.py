@@ -6,7 +6,10 @@ In the answers file it sits beside ``answers`` (README, 'Answers file')::
       ghg_per_capita: {source: "SYKE, kuntien päästöt", year: 2023}
       climate_plan: {note: "Valtuusto 12.6.2024 § 45"}
 
-Files without ``evidence`` keep loading as before.
+Files without ``evidence`` keep loading as before. A batch sheet has the same three as
+columns (``{item}_source``, ``{item}_note``, ``{item}_year``, see
+:mod:`kuntaprofiili.sheets.evidence`), checked by the same rules: :func:`clean_text`,
+:func:`is_year` and :func:`missing_year`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kuntaprofiili.core.model import Questionnaire
+from kuntaprofiili.core.printable import printable
 from kuntaprofiili.i18n import Term
 
 FIELDS = ("note", "source", "year")
@@ -70,19 +74,34 @@ def _one(item_id: str, value: Any, numeric: bool) -> tuple[Evidence, Term | None
     note, source = _text(value.get("note")), _text(value.get("source"))
     year = value.get("year")
     if year is not None and not (
-        isinstance(year, int) and not isinstance(year, bool) and YEARS[0] <= year <= YEARS[1]
+        isinstance(year, int) and not isinstance(year, bool) and is_year(year)
     ):
         return Evidence(), Term.of("evidence.year", item=item_id, value=str(year))
-    if numeric and source and year is None:
+    if missing_year(numeric, bool(source), year is not None):
         return Evidence(), Term.of("evidence.year_missing", item=item_id)
     return Evidence(note, source, year), None
 
 
 def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    text = " ".join(str(value).split())[:MAX_TEXT]
-    return text or None
+    return None if value is None else clean_text(str(value)) or None
+
+
+def clean_text(text: str, limit: int | None = MAX_TEXT) -> str:
+    """A note or source as kept: controls removed, spaces collapsed, at most ``limit`` long."""
+    return " ".join(printable(text).split())[:limit]
+
+
+def is_year(number: float) -> bool:
+    """Whether ``number`` is a plausible year for a published figure (YEARS)."""
+    return float(number).is_integer() and YEARS[0] <= number <= YEARS[1]
+
+
+def missing_year(numeric: bool, has_source: bool, has_year: bool) -> bool:
+    """Whether a figure names its source but not its year, which it must give.
+
+    Only a numeric item's evidence needs the year: a statistic changes every year.
+    """
+    return numeric and has_source and not has_year
 
 
 def evidence_mapping(evidence: Mapping[str, Evidence]) -> dict[str, dict[str, object]]:

@@ -81,6 +81,8 @@ def column_label(name: str, lang: str) -> str:
         return message(f"export.part.{part}", lang, dimension=dimension)
     if part in _PREFILL_PARTS and head:  # batch --prefill: population_source and the like
         return message(f"export.part.prefill_{part}", lang, id=head)
+    if part == "note" and head:  # the evidence columns batch carries over: population_note
+        return message("export.part.evidence_note", lang, id=head)
     return name
 
 

@@ -27,7 +27,13 @@ from kuntaprofiili.core.text import fold
 from kuntaprofiili.errors import AnswerError, InputFileError
 from kuntaprofiili.i18n import message
 from kuntaprofiili.sheets.read import Sheet
-from kuntaprofiili.sheets.template import MUNICIPALITY, MUNICIPALITY_HEADERS, YEAR, YEAR_HEADERS
+from kuntaprofiili.sheets.template import (
+    MUNICIPALITY,
+    MUNICIPALITY_HEADERS,
+    YEAR,
+    YEAR_HEADERS,
+    evidence_column_of,
+)
 
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
 
@@ -69,6 +75,8 @@ def find_layout(sheet: Sheet, questionnaire: Questionnaire, lang: str) -> Layout
     problems: list[RowError] = []
     for position, header in enumerate(sheet.header):
         name = _column_name(fold(header), ids)
+        if name is None and evidence_column_of(fold(header), ids) is not None:
+            continue  # a source, year or note: sheets.evidence reads it
         if name is None:
             unknown.append(position)
             problems.append(

@@ -4,11 +4,13 @@ Batch: every empty cell of a fetched item (a numeric item with a ``fetch`` spec)
 filled with the cached value for its row's municipality *before* the sheet is scored,
 so a filled value passes the same checks as a typed one. A value in the sheet always
 wins: a cell with anything in it ("en tiedä" too) is left as it is. Columns the sheet
-lacks are added. :func:`mark_results` then adds to the results ``prefilled`` (the filled
-item ids, space-separated) and, per item filled in any row, ``{item}_value``,
-``{item}_source`` (attribution and table or indicator) and ``{item}_year`` (the
-statistical year). Everything is done per column and per distinct municipality, never
-per cell.
+lacks are added. Where a value is filled, its evidence columns ``{item}_source``
+(attribution and table or indicator) and ``{item}_year`` (the statistical year) get the
+fetched value's, so they reach the results and reports as any evidence written in the
+sheet (:mod:`~kuntaprofiili.sheets.evidence`). :func:`mark_results` then adds to the
+results ``prefilled`` (the filled item ids, space-separated) and, per item filled in
+any row, ``{item}_value``. Everything is done per column and per distinct
+municipality, never per cell.
 
 Template: one row per municipality with the cached values in place, and on each filled
 cell a note with source, year and date fetched (:func:`prefilled_rows`).
@@ -30,12 +32,20 @@ from kuntaprofiili.i18n import message
 from kuntaprofiili.opendata.cache import CachedValue
 from kuntaprofiili.opendata.prefill import fitting_values
 from kuntaprofiili.sheets.columns import IntArray, blank_cells, find_layout
+from kuntaprofiili.sheets.evidence import evidence_positions
 from kuntaprofiili.sheets.places import resolve_places
 from kuntaprofiili.sheets.read import Sheet
-from kuntaprofiili.sheets.template import MUNICIPALITY, Template, TemplateCell, TemplateColumn
+from kuntaprofiili.sheets.template import (
+    MUNICIPALITY,
+    Template,
+    TemplateCell,
+    TemplateColumn,
+    evidence_column_of,
+    evidence_header,
+)
 
 PREFILLED = "prefilled"
-_PARTS = ("value", "source", "year")
+_EVIDENCE = ("source", "year")  # the evidence a fetched value comes with
 
 
 def prefill_items(questionnaire: Questionnaire) -> list[Item]:
@@ -106,6 +116,7 @@ def prefill_sheet(
     frame = sheet.frame.copy(deep=False)
     header = list(sheet.header)
     items = prefill_items(questionnaire)
+    evidence = evidence_positions(sheet.header, questionnaire)
     at: dict[str, IntArray] = {}
     for item in items:
         texts_by_code = np.array(
@@ -115,23 +126,45 @@ def prefill_sheet(
         fills = texts_by_code[place_codes]  # code -1 (no municipality): the None at the end
         if not any(v is not None for v in texts_by_code):
             continue
-        position = layout.items.get(item.id)
-        if position is None:
-            position = len(header)
-            header.append(item.id)
-            frame[position] = pd.Series("", index=frame.index, dtype=object)
+        position = _position(frame, header, layout.items.get(item.id), item.id)
         empty = blank_cells(frame[position]) & _readable(sheet, position)
         fill = empty & np.array([v is not None for v in fills], dtype=bool)
         if not fill.any():
             continue
-        column = frame[position].to_numpy(dtype=object, copy=True)
-        column[fill] = fills[fill]
-        frame[position] = pd.Series(column, index=frame.index, dtype=object)
+        _fill(frame, position, fill, fills)
+        for part, texts in zip(_EVIDENCE, _evidence_by_code(found, item.id), strict=True):
+            name = evidence_header(item.id, part)
+            where = _position(frame, header, evidence.get((item.id, part)), name)
+            _fill(frame, where, fill, texts[place_codes])
         at[item.id] = np.where(fill, place_codes, -1).astype(np.intp)
     filled = replace(sheet, header=tuple(header), frame=frame)
     return filled, Filled(
         sheet.row_numbers(), tuple(i.id for i in items), found, at, tuple(sorted(set(missing)))
     )
+
+
+def _position(frame: pd.DataFrame, header: list[str], position: int | None, name: str) -> int:
+    """``position``, or that of a new empty column ``name`` added to the sheet."""
+    if position is not None:
+        return position
+    header.append(name)
+    frame[len(header) - 1] = pd.Series("", index=frame.index, dtype=object)
+    return len(header) - 1
+
+
+def _fill(frame: pd.DataFrame, position: int, fill: Any, texts: Any) -> None:
+    """The cells of a column where ``fill`` is set get ``texts`` there."""
+    column = frame[position].to_numpy(dtype=object, copy=True)
+    column[fill] = texts[fill]
+    frame[position] = pd.Series(column, index=frame.index, dtype=object)
+
+
+def _evidence_by_code(found: Sequence[Mapping[str, CachedValue]], item_id: str) -> list[Any]:
+    """Per municipality code (and a last None for none), the fetched value's source and
+    year texts: what is written in the evidence columns where the value is filled."""
+    none = (None, None)
+    texts = [evidence_texts(v[item_id]) if item_id in v else none for v in found] + [none]
+    return [np.array([t[k] for t in texts], dtype=object) for k in range(len(_EVIDENCE))]
 
 
 def _readable(sheet: Sheet, position: int) -> Any:
@@ -144,9 +177,11 @@ def _readable(sheet: Sheet, position: int) -> Any:
 
 
 def mark_results(results: pd.DataFrame, filled: Filled) -> pd.DataFrame:
-    """The results with ``prefilled`` and, per filled item, its value, source and year.
+    """The results with ``prefilled`` and, per filled item, its value.
 
-    Results rows are matched to the sheet's rows by their ``row`` number.
+    The source and year came into the sheet's evidence columns with the value
+    (:func:`prefill_sheet`) and are in the results with all evidence. Results rows are
+    matched to the sheet's rows by their ``row`` number.
     """
     out = results.copy()
     positions = np.searchsorted(filled.numbers, results["row"].to_numpy(dtype=np.intp))
@@ -157,11 +192,7 @@ def mark_results(results: pd.DataFrame, filled: Filled) -> pd.DataFrame:
         codes = taken[item]  # -1 (not filled) takes the missing value at the end
         got = [v.get(item) for v in filled.found]
         values = np.array([g.value if g else np.nan for g in got] + [np.nan], dtype=float)
-        sources = np.array([source_text(g) if g else None for g in got] + [None], dtype=object)
-        years = pd.array([g.year if g else None for g in got] + [None], dtype="Int64")
         out[f"{item}_value"] = values[codes]
-        out[f"{item}_source"] = sources[codes]
-        out[f"{item}_year"] = pd.Series(years.take(codes), index=results.index)
     return out
 
 
@@ -194,6 +225,7 @@ def prefilled_template(
     lang = template.lang
     headers = [column.header for column in template.columns]
     ids = {item.id for item in prefill_items(questionnaire)}
+    evidence = {c.header: evidence_column_of(c.header, ids) for c in template.columns}
     rows: list[tuple[TemplateCell | None, ...]] = []
     for place in places:
         values = {
@@ -210,13 +242,29 @@ def prefilled_template(
                 note = cell_note(got, lang)
                 cells.append(TemplateCell(got.value, note, got.attribution, got.year))
             else:
-                cells.append(None)
+                cells.append(_evidence_cell(evidence[header], values))
         rows.append(tuple(cells))
     columns = tuple(
         _noted(column, [row[at] for row in rows], lang)
         for at, column in enumerate(template.columns)
     )
     return replace(template, columns=columns, rows=tuple(rows))
+
+
+def _evidence_cell(
+    column: tuple[str, str] | None, values: Mapping[str, CachedValue]
+) -> TemplateCell | None:
+    """A fetched value's source or year in its evidence column, as ``batch --prefill``
+    writes them (:func:`evidence_texts`); None for any other column."""
+    if column is None or column[0] not in values or column[1] not in _EVIDENCE:
+        return None
+    source, year = evidence_texts(values[column[0]])
+    return TemplateCell(source if column[1] == "source" else float(year))
+
+
+def evidence_texts(value: CachedValue) -> tuple[str, str]:
+    """A fetched value's evidence: its source text and its statistical year."""
+    return source_text(value), str(value.year)
 
 
 def _noted(

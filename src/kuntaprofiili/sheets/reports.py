@@ -4,7 +4,9 @@ A report needs the whole :class:`Assessment` of a row (answers, scores, type, ad
 which the column-wise batch engine does not keep per row. So each scored row's cells are
 read again through the same :func:`coerce_answer` and scored through the same
 :func:`build_assessment` as ``assess``; the numbers therefore match the batch results.
-The type's median in the batch results is drawn as the peer outline.
+The type's median in the batch results is drawn as the peer outline, and the row's
+sources and notes (its evidence columns, as the results carry them) are listed as
+``assess`` lists an answers file's.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from kuntaprofiili.files.drafts import slug
 from kuntaprofiili.files.municipality_file import load_municipalities
 from kuntaprofiili.files.safeio import ensure_writable
 from kuntaprofiili.sheets.columns import find_layout
+from kuntaprofiili.sheets.evidence import evidence_keys, evidence_of
 from kuntaprofiili.sheets.read import Sheet
 from kuntaprofiili.views.html_report import peer_medians, write_html_report
 
@@ -79,6 +82,7 @@ def plan_reports(
     layout = find_layout(sheet, questionnaire, lang)
     everyone = load_municipalities()
     taken: set[str] = set()
+    keys = evidence_keys(results[0] if results else (), questionnaire)
     for record in results:
         cells = sheet.frame.iloc[sheet.position(int(record["row"]))]
         name = str(cells.iat[layout.municipality]).strip()
@@ -87,7 +91,10 @@ def plan_reports(
         for key, value in (profile_answers(place) if place else {}).items():
             answers.setdefault(key, value)
         shown = place.name(lang) if place else name
-        answer_set = AnswerSet(questionnaire.id, questionnaire.version, answers, shown)
+        evidence = evidence_of(record, keys)  # checked and cleaned when scored
+        answer_set = AnswerSet(
+            questionnaire.id, questionnaire.version, answers, shown, evidence=evidence
+        )
         year = cells.iat[layout.year] if layout.year is not None else None
         dest = folder / _file_name(shown, year, taken)
         yield RowReport(dest, build_assessment(questionnaire, answer_set, content, place))

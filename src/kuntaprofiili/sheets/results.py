@@ -17,6 +17,7 @@ from kuntaprofiili.core.model import Dimension, MunicipalityType, Questionnaire
 from kuntaprofiili.core.scoring import BoolArray, FloatArray, ScoreTable, bands_of
 from kuntaprofiili.i18n import message
 from kuntaprofiili.sheets.columns import IntArray, RowError
+from kuntaprofiili.sheets.evidence import evidence_records
 from kuntaprofiili.sheets.places import ObjectArray
 
 if TYPE_CHECKING:
@@ -158,7 +159,10 @@ def outcome_json(outcome: BatchOutcome, questionnaire: Questionnaire, lang: str)
     results = _records(
         outcome.results.drop(columns=["types", "measures", "measure_titles"], errors="ignore")
     )
-    for record, types, measures in zip(results, outcome.types, outcome.measures, strict=True):
+    evidence = evidence_records(outcome.results, questionnaire)
+    rows = zip(results, outcome.types, outcome.measures, evidence, strict=True)
+    for record, types, measures, found in rows:
+        record["evidence"] = found  # as in assess's JSON
         record["types"] = [t.value for t in types]
         record["measures"] = [
             {"id": i, "title": t, "source": {"kind": k, "text": src}, "triggered_by": list(by)}

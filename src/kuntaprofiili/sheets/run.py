@@ -33,6 +33,7 @@ from kuntaprofiili.sheets.columns import (
     find_layout,
 )
 from kuntaprofiili.sheets.context import DEFAULT_MEASURES, BatchContext, BatchOutcome, Progress
+from kuntaprofiili.sheets.evidence import read_evidence, with_evidence
 from kuntaprofiili.sheets.places import ObjectArray
 from kuntaprofiili.sheets.read import Sheet
 from kuntaprofiili.sheets.results import (
@@ -78,8 +79,14 @@ def score_sheet(
     if sheet.rows == 0:
         raise InputFileError("batch.empty_input", path=sheet.source)
     step = _stepper(progress, len(layout.items) + 4)
+    evidence = read_evidence(sheet, context.questionnaire, lang)
     cells = read_cells(sheet, layout, context, lang, step)
-    problems = cells.problems + row_problems(cells, sheet, layout, context, lang)
+    cells = replace(cells, empty=cells.empty & evidence.blank)
+    problems = [
+        *cells.problems,
+        *evidence.problems,
+        *row_problems(cells, sheet, layout, context, lang),
+    ]
     rejected = np.isin(cells.rows, [p.row for p in problems if p.rejects])
     keep = ~cells.empty & ~rejected
     table = score_columns(context.questionnaire, _columns(context.questionnaire, cells, keep))
@@ -93,6 +100,7 @@ def score_sheet(
     step()
     texts = (measures.ids, measures.titles)
     results = results_frame(cells, keep, table, (group, types), texts, layout.year is not None)
+    results = with_evidence(results, evidence, keep)
     step()
     problems.sort(
         key=lambda p: (p.row, sheet.header.index(p.column) if p.column in sheet.header else -1)

@@ -5,16 +5,23 @@ per question, the item id as header), the second header row (question text and u
 the cell comments (help and the allowed answers) and the drop-downs. ``write_template``
 writes it as XLSX (with data validation) or CSV. The second header row starts with a
 fixed text, so ``batch`` recognises it and numbers rows as Excel shows them.
+
+After the answer columns come the evidence columns, per item in questionnaire order:
+``{item}_source``, for a figure ``{item}_year``, and ``{item}_note`` (what
+:mod:`kuntaprofiili.core.evidence` keeps beside an answer). They come last so that the
+answers stay side by side and keep the places they had; in the XLSX they are one outline
+group, greyed, which a click folds away.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kuntaprofiili.core.evidence import FIELDS, YEARS
 from kuntaprofiili.core.model import Item, Questionnaire
 from kuntaprofiili.core.numbers import plain_number
 from kuntaprofiili.core.text import fold
@@ -37,6 +44,7 @@ VALIDATED_ROWS = 5_000  # drop-downs reach this far down the sheet
 LISTS_SHEET = "lists"
 _WIDTHS = (28, 24)  # characters: the municipality column, a question's column
 _LINE_CHARS = (30, 26)  # about as many characters fit a line of those widths (italic)
+_EVIDENCE_GREY = "595959"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +58,7 @@ class TemplateColumn:
     # every other form batch accepts (codes, other languages' labels), so none is flagged
     number_range: tuple[float, float] | None = None
     dont_know: bool = False
+    evidence: bool = False  # a source, year or note column rather than an answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +99,43 @@ def build_template(questionnaire: Questionnaire, lang: str) -> Template:
     )
     profile = {item.id for item in questionnaire.profile_items()}
     items = tuple(_item_column(item, lang, item.id in profile) for item in questionnaire.items)
-    return Template(lang, message("template.sheet_title", lang), fixed + items)
+    evidence = tuple(
+        _evidence_column(item, part, lang)
+        for item in questionnaire.items
+        for part in evidence_parts(item)
+    )
+    return Template(lang, message("template.sheet_title", lang), fixed + items + evidence)
+
+
+# -- evidence columns ---------------------------------------------------------------------
+
+
+def evidence_parts(item: Item) -> tuple[str, ...]:
+    """The template's evidence columns of an item: a year only for a figure."""
+    return ("source", "year", "note") if item.numeric else ("source", "note")
+
+
+def evidence_header(item_id: str, part: str) -> str:
+    """The header of an item's evidence column: ``ghg_per_capita_source``."""
+    return f"{item_id}_{part}"
+
+
+def evidence_column_of(header: str, ids: Container[str]) -> tuple[str, str] | None:
+    """(item id, part) when a folded header is an evidence column of a known item.
+
+    Any of ``FIELDS`` is read for any item, as in an answers file.
+    """
+    item, sep, part = header.rpartition("_")
+    return (item, part) if sep and part in FIELDS and item in ids else None
+
+
+def _evidence_column(item: Item, part: str, lang: str) -> TemplateColumn:
+    """A source, year or note column: what to write, beside which question."""
+    description = message(f"template.evidence_{part}_text", lang, question=item.text.get(lang))
+    note = message(f"template.evidence_{part}_note", lang, item=item.id)
+    bounds = (float(YEARS[0]), float(YEARS[1])) if part == "year" else None
+    header = evidence_header(item.id, part)
+    return TemplateColumn(header, description, note, number_range=bounds, evidence=True)
 
 
 def _item_column(item: Item, lang: str, profile: bool) -> TemplateColumn:
@@ -200,6 +245,7 @@ def _workbook(template: Template) -> Any:
         _header_cells(sheet, index, column, Font, Alignment)
         _validation(sheet, lists, index, column, template.lang)
     _data_rows(sheet, template.rows)
+    _group_evidence(sheet, template.columns)
     sheet.freeze_panes = "B3"
     sheet.row_dimensions[2].height = description_height(template.columns)
     sheet.print_title_rows = "1:2"
@@ -233,13 +279,23 @@ def _header_cells(
     from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter
 
+    grey = _EVIDENCE_GREY if column.evidence else None
     head = _text_cell(sheet, 1, index, column.header)
-    head.font = font(bold=True)
+    head.font = font(bold=True, color=grey)
     head.comment = Comment(strip_controls(column.note), "kuntaprofiili", width=320, height=160)
     text = _text_cell(sheet, 2, index, column.description)
-    text.font = font(italic=True)
+    text.font = font(italic=True, color=grey)
     text.alignment = alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[index > 1]
+
+
+def _group_evidence(sheet: Any, columns: Sequence[TemplateColumn]) -> None:
+    """The evidence columns as one outline group, open; its button folds them away."""
+    from openpyxl.utils import get_column_letter
+
+    for index, column in enumerate(columns, start=1):
+        if column.evidence:
+            sheet.column_dimensions[get_column_letter(index)].outlineLevel = 1
 
 
 def _data_rows(sheet: Any, rows: Sequence[Sequence[TemplateCell | None]]) -> None:

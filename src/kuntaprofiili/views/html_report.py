@@ -200,6 +200,13 @@ def items_context(assessment: Assessment, lang: str) -> Context:
     }
 
 
+def evidence_context(assessment: Assessment, lang: str) -> Context:
+    """The sources and notes beside the answers (the terminal report's lines)."""
+    from kuntaprofiili.views.report import evidence_lines
+
+    return {"heading": message("evidence.heading", lang), "lines": evidence_lines(assessment, lang)}
+
+
 def programme_context(assessment: Assessment, content: Content, lang: str) -> Context:
     """Kuntaliitto's programme for each of the municipality's types, in full."""
     from kuntaprofiili.views.report import aland_lines
@@ -403,6 +410,7 @@ def render_html(
         programme=programme_context(a, content, lang),
         measures=measures_context(a, lang),
         lift=lift_context(lift, a.questionnaire, lang),
+        evidence=evidence_context(a, lang),
         appendix=appendix_context(a.questionnaire, lang),
     )
 

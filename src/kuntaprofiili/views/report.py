@@ -269,8 +269,9 @@ def advice_block(
     return Group(*parts)
 
 
-def evidence_block(assessment: Assessment, lang: str) -> list[RenderableType]:
-    """The sources and notes recorded beside the answers, in questionnaire order."""
+def evidence_lines(assessment: Assessment, lang: str) -> list[str]:
+    """The sources and notes recorded beside the answers, one line per item in
+    questionnaire order; the terminal and the HTML report both list these."""
     from kuntaprofiili.core.answers import answer_text
 
     evidence = assessment.answer_set.evidence
@@ -284,6 +285,12 @@ def evidence_block(assessment: Assessment, lang: str) -> list[RenderableType]:
         parts += [message("evidence.line_note", lang, note=e.note)] if e.note else []
         answer = answer_text(item, assessment.answer_set.answers.get(item.id), lang)
         lines.append(f"{item.text.get(lang)} ({answer}) – " + "; ".join(parts))
+    return lines
+
+
+def evidence_block(assessment: Assessment, lang: str) -> list[RenderableType]:
+    """The sources and notes under their heading; nothing when none were recorded."""
+    lines = evidence_lines(assessment, lang)
     if not lines:
         return []
     return [_heading(message("evidence.heading", lang)), _bullets(lines)]
