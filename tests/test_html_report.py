@@ -329,7 +329,10 @@ def test_report_command_from_answers(answers_file: Path, tmp_path: Path) -> None
     assert "--force" in again.stderr
 
 
-def test_report_command_from_result_json_with_peers(answers_file: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("count", [1, 2])
+def test_report_command_from_result_json_with_peers(
+    answers_file: Path, tmp_path: Path, count: int
+) -> None:
     result_json = tmp_path / "result.json"
     made = CliRunner().invoke(
         app, ["assess", "-q", MINI, "--answers", str(answers_file), "--json", str(result_json)]
@@ -339,7 +342,7 @@ def test_report_command_from_result_json_with_peers(answers_file: Path, tmp_path
     peers = tmp_path / "batch.csv"
     peers.write_text(
         "municipality;primary_type;ecological_score;social_score;economic_score;technological_score\n"
-        f"A;{primary};50,0;40,0;60,0;70,0\nB;{primary};70,0;60,0;80,0;90,0\n",
+        + "".join(f"{name};{primary};50,0;40,0;60,0;70,0\n" for name in ("A", "B")[:count]),
         encoding="utf-8",
     )
     out = tmp_path / "report.html"
@@ -360,7 +363,9 @@ def test_report_command_from_result_json_with_peers(answers_file: Path, tmp_path
     html = out.read_text(encoding="utf-8")
     assert check_html(html) == []
     assert 'class="radar-peers"' in html
-    assert "(2 kommuner)" in html
+    # one peer is not a median: the legend says it is the only one
+    assert ("(2 kommuner)" if count == 2 else "Den enda kommunen av typen") in html
+    assert "(1 kommuner)" not in html
 
 
 @pytest.mark.parametrize("nested", [False, True])

@@ -111,7 +111,8 @@ def _legend(assessment: Assessment, peers: PeerMedians | None, lang: str) -> lis
     if peers is not None:
         type_name = message(f"type.{peers.municipality_type}", lang)
         if peers.count:
-            text = message("html.legend_peers", lang, type=type_name, n=peers.count)
+            key = "html.legend_peers_one" if peers.count == 1 else "html.legend_peers"
+            text = message(key, lang, type=type_name, n=peers.count)
             entries.append({"key": "peers", "text": text})
         else:
             entries.append({"key": None, "text": message("html.peers_none", lang, type=type_name)})
