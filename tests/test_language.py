@@ -273,6 +273,8 @@ def _commands(tmp: Path) -> list[list[str]]:
             f"{out}.xlsx",
         ],
         ["robustness", str(SHEET), "--runs", "50", "--html", f"{out}.html"],
+        ["batch", str(SHEET), "-o", str(tmp)],  # an output that is a folder (click's words)
+        ["robustness", str(SHEET), "--html", str(tmp)],
         ["nosuchcommand"],
     ]
 
