@@ -152,6 +152,31 @@ def _is_background(rgb: tuple[int, int, int]) -> bool:
     return min(rgb) >= 245
 
 
+def _drawn_by(tmp_path: Path, shot: Image, without_html: str) -> list[tuple[int, int]]:
+    """The visible pixels of ``shot`` that differ from the page rendered without a part:
+    whatever differs is that part."""
+    without = _screenshot(tmp_path, without_html, "without")
+    return [
+        (x, y)
+        for y in range(shot.height)
+        for x in range(shot.width)
+        if shot.pixel(x, y) != without.pixel(x, y) and not _is_background(shot.pixel(x, y))
+    ]
+
+
+def _pdf_of(tmp_path: Path, html: str, name: str) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """The page printed by chromium, and each of its pages' (width, height) in points."""
+    page = tmp_path / f"{name}.html"
+    page.write_text(html, encoding="utf-8")
+    pdf = tmp_path / f"{name}.pdf"
+    run_chromium(tmp_path, page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    assert boxes, "no page size in the PDF"
+    return data, boxes
+
+
 def test_screenshot_is_not_blank_and_shows_the_chart(tmp_path: Path, report_html: str) -> None:
     shot = _screenshot(tmp_path, report_html, "report")
     assert (shot.width, shot.height) == WINDOW
@@ -163,13 +188,7 @@ def test_screenshot_is_not_blank_and_shows_the_chart(tmp_path: Path, report_html
         r'(<svg id="radar"[^>]*>).*?</svg>', r"\1</svg>", report_html, count=1, flags=re.DOTALL
     )
     assert blank_chart != report_html
-    without = _screenshot(tmp_path, blank_chart, "no-chart")
-    changed = [
-        (x, y)
-        for y in range(shot.height)
-        for x in range(shot.width)
-        if shot.pixel(x, y) != without.pixel(x, y) and not _is_background(shot.pixel(x, y))
-    ]
+    changed = _drawn_by(tmp_path, shot, blank_chart)
     assert len(changed) > 20_000, f"the radar chart drew only {len(changed)} pixels"
     xs, ys = [x for x, _ in changed], [y for _, y in changed]
     assert max(xs) - min(xs) > 200 and max(ys) - min(ys) > 200  # a chart, not a speck
@@ -178,14 +197,7 @@ def test_screenshot_is_not_blank_and_shows_the_chart(tmp_path: Path, report_html
 
 
 def test_prints_on_a4(tmp_path: Path, report_html: str) -> None:
-    page = tmp_path / "report.html"
-    page.write_text(report_html, encoding="utf-8")
-    pdf = tmp_path / "report.pdf"
-    run_chromium(tmp_path, page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
-    data = pdf.read_bytes()
-    assert data.startswith(b"%PDF")
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
-    assert boxes, "no page size in the PDF"
+    data, boxes = _pdf_of(tmp_path, report_html, "report")
     for width, height in boxes:
         assert float(width) == pytest.approx(A4_POINTS[0], abs=2)
         assert float(height) == pytest.approx(A4_POINTS[1], abs=2)
@@ -221,24 +233,12 @@ def test_robustness_page_draws_its_rank_bars(tmp_path: Path, robustness_html: st
         r'(<svg class="rank-bar"[^>]*>).*?</svg>', r"\1</svg>", robustness_html, flags=re.DOTALL
     )
     assert blank != robustness_html
-    without = _screenshot(tmp_path, blank, "no-bars")
-    changed = [
-        (x, y)
-        for y in range(shot.height)
-        for x in range(shot.width)
-        if shot.pixel(x, y) != without.pixel(x, y) and not _is_background(shot.pixel(x, y))
-    ]
+    changed = _drawn_by(tmp_path, shot, blank)
     assert len(changed) > 5_000, f"the rank bars drew only {len(changed)} pixels"
     xs, ys = [x for x, _ in changed], [y for _, y in changed]
     assert max(xs) - min(xs) > 150 and max(ys) - min(ys) > 300  # many bars, across the scale
 
 
 def test_robustness_page_prints_on_a4(tmp_path: Path, robustness_html: str) -> None:
-    page = tmp_path / "robustness.html"
-    page.write_text(robustness_html, encoding="utf-8")
-    pdf = tmp_path / "robustness.pdf"
-    run_chromium(tmp_path, page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
-    data = pdf.read_bytes()
-    assert data.startswith(b"%PDF")
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
-    assert boxes and all(float(w) == pytest.approx(A4_POINTS[0], abs=2) for w, _ in boxes), "not A4"
+    _, boxes = _pdf_of(tmp_path, robustness_html, "robustness")
+    assert all(float(w) == pytest.approx(A4_POINTS[0], abs=2) for w, _ in boxes), "not A4"

@@ -198,8 +198,7 @@ class _Shapes:
     """What ranking needs of the library, for one set of scored items."""
 
     addressed: BoolArray  # measures x items: the measure addresses the item
-    lists: list[IntArray]  # per measure: the items it addresses, in its own order
-    padded: IntArray  # the lists as rows of one array, -1 after the end (index of a pad)
+    padded: IntArray  # per measure: the items it addresses, in its own order; -1 after them
     item_dim: IntArray  # each item's dimension index, padded with one 0
     dims: BoolArray  # measures x dimensions, for measures that match by dimension
     done: list[list[tuple[int, frozenset[float]]]]  # per measure: (item, done scores)
@@ -223,7 +222,6 @@ class _Shapes:
             padded[j, : len(listed)] = listed
         return cls(
             addressed,
-            lists,
             padded,
             np.array([*item_dim, 0], dtype=np.intp),
             dims.reshape(len(measures), len(_DIMENSIONS)),
@@ -235,10 +233,8 @@ class _Shapes:
 
     def take(self, measures: IntArray) -> _Shapes:
         """The same for some of the measures, in the order given."""
-        lists = [self.lists[j] for j in measures.tolist()]
         return _Shapes(
             self.addressed[measures],
-            lists,
             self.padded[measures],
             self.item_dim,
             self.dims[measures],
@@ -340,7 +336,7 @@ class _Block:
         be suggested at all (some addressed item weak, or a dimension match)."""
         s = self.shapes
         rows, items = self.weak.shape
-        shape = (rows, len(s.lists))
+        shape = (rows, len(s.padded))
         need, trigger = np.full(shape, np.inf), np.zeros(shape, dtype=np.intp)
         place = np.zeros(shape, dtype=np.intp)
         item_need = np.where(self.weak, np.nan_to_num(self.scores, nan=0.0), np.inf)

@@ -318,7 +318,7 @@ def _read_arrow(
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowException, OSError):
+    except (pa.ArrowException, OSError):  # ArrowInvalid for a row of another width
         return None
     frame: pd.DataFrame = table.to_pandas()
     frame.columns = pd.RangeIndex(width)

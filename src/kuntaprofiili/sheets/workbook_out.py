@@ -100,16 +100,15 @@ def _write_rows(sheet: Any, frame: pd.DataFrame, styles: _Styles) -> None:
         sheet.write_string(0, at, strip_controls(column_label(name, styles.lang)), styles.header)
     for at, name in enumerate(names):
         sheet.write_string(1, at, strip_controls(name), styles.ids)
-    writers = [_writer(sheet, at, n, frame[c], styles) for at, (n, c) in _numbered(frame)]
+    writers = [
+        _writer(sheet, at, n, frame[c], styles)
+        for at, (n, c) in enumerate(zip(names, frame.columns, strict=True))
+    ]
     columns = [_cells(frame[c]) for c in frame.columns]
     for row, values in enumerate(zip(*columns, strict=True), start=2):
         for write, value in zip(writers, values, strict=True):
             if value is not None:
                 write(row, value)
-
-
-def _numbered(frame: pd.DataFrame) -> list[tuple[int, tuple[str, Any]]]:
-    return list(enumerate((str(c), c) for c in frame.columns))
 
 
 def _cells(values: pd.Series) -> list[object]:
