@@ -7,8 +7,8 @@ fast.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from kuntaprofiili.sheets.write import Staging
 
 PROGRESS_FROM_ROWS = 10_000  # a bar only where the wait is noticeable
+PROGRESS_FROM_BYTES = 5 << 20  # about as many rows of the template's CSV
 SHOWN_PROBLEMS = 50  # the rest are in the errors file
 SHOWN_MISSING = 10  # municipalities named without cached figures
 
@@ -163,13 +164,12 @@ def batch(
         errors = _check_paths(input_file, output, force)
         cache = _prefill_cache() if prefill else None
         context = load_batch_context(questionnaire, measures)
-        sheet = _read(input_file, io, lang)
-        filled = None
         if cache is not None:
-            sheet, filled = _prefill(sheet, context, cache, lang)
-        outcome = _score(sheet, context, io, lang)
-        if filled is not None and cache is not None:
+            sheet, filled = _prefill(_read(input_file, io, lang), context, cache, lang)
+            outcome = _score(sheet, context, io, lang)
             outcome = _marked(outcome, filled, cache, io, lang)
+        else:
+            outcome = _score_file(input_file, context, io, lang, robustness)
         failed = outcome.rows_rejected > 0
         _print_outcome(outcome, io, lang, errors if failed else None)
         _write_all(
@@ -295,12 +295,37 @@ def _read(path: Path, io: Consoles, lang: str) -> Sheet:
 
 
 def _score(sheet: Sheet, context: BatchContext, io: Consoles, lang: str) -> BatchOutcome:
-    """Score with a progress bar on the terminal when the sheet is long."""
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
+    """Score a sheet read whole, with a progress bar on the terminal when it is long."""
     from kuntaprofiili.sheets.run import score_sheet
 
     shown = io.err.is_terminal and sheet.rows >= PROGRESS_FROM_ROWS
+    with _progress(io, message("batch.scoring", lang, rows=sheet.rows), shown) as moved:
+        return score_sheet(sheet, context, lang, moved)
+
+
+def _score_file(
+    path: Path, context: BatchContext, io: Consoles, lang: str, keep_scores: bool
+) -> BatchOutcome:
+    """Read and score the sheet a block at a time (a million CSV rows stay within memory),
+    with a progress bar on the terminal when the file is big. A CSV found irregular
+    after some blocks is read again whole."""
+    from kuntaprofiili.sheets.read import NotRegular, read_sheet_blocks
+    from kuntaprofiili.sheets.run import score_sheets
+
+    shown = io.err.is_terminal and path.stat().st_size >= PROGRESS_FROM_BYTES
+    with _progress(io, message("batch.scoring_file", lang, path=str(path)), shown) as moved:
+        try:
+            return score_sheets(read_sheet_blocks(path), context, lang, moved, keep_scores)
+        except NotRegular:
+            whole = [(_read(path, io, lang), 1.0)]
+            return score_sheets(whole, context, lang, moved, keep_scores)
+
+
+@contextmanager
+def _progress(io: Consoles, title: str, shown: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on standard error, and what moves it: ``moved(done, total)``."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -308,10 +333,8 @@ def _score(sheet: Sheet, context: BatchContext, io: Consoles, lang: str) -> Batc
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=io.err, transient=True, disable=not shown) as bar:
-        task = bar.add_task(message("batch.scoring", lang, rows=sheet.rows), total=None)
-        return score_sheet(
-            sheet, context, lang, lambda done, total: bar.update(task, completed=done, total=total)
-        )
+        task = bar.add_task(title, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def _prefill(

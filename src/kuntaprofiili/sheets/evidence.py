@@ -58,6 +58,11 @@ def evidence_positions(header: Sequence[str], questionnaire: Questionnaire) -> d
     return found
 
 
+def evidence_columns(questionnaire: Questionnaire) -> list[str]:
+    """Every evidence column a results table may have, in the order it has them."""
+    return [evidence_header(item.id, part) for item in questionnaire.items for part in PARTS]
+
+
 def read_evidence(sheet: Sheet, questionnaire: Questionnaire, lang: str) -> SheetEvidence:
     """Every evidence column of ``sheet`` read and checked, column by column."""
     positions = evidence_positions(sheet.header, questionnaire)

@@ -38,15 +38,24 @@ class Places:
         return self.key < 0
 
 
-def resolve_places(texts: pd.Series, municipalities: Sequence[Municipality], lang: str) -> Places:
-    """Look every distinct name or code up once in the reference data."""
+def resolve_places(
+    texts: pd.Series,
+    municipalities: Sequence[Municipality],
+    lang: str,
+    unknown: dict[str, int] | None = None,
+) -> Places:
+    """Look every distinct name or code up once in the reference data.
+
+    ``unknown`` numbers the names the data does not know (folded); a sheet read in
+    blocks passes the same dict for each, so that a name keeps its key across blocks.
+    """
     lookup = place_index(municipalities)
     codes, uniques = pd.factorize(texts)
     index = np.full(len(uniques), -1, dtype=np.intp)
     key = np.full(len(uniques), -1, dtype=np.intp)
     names = np.empty(len(uniques), dtype=object)
     official = np.full(len(uniques), None, dtype=object)
-    unknown: dict[str, int] = {}
+    unknown = {} if unknown is None else unknown
     for at, text in enumerate(u.strip() for u in uniques.tolist()):
         found = find_place(lookup, text) if text else None
         names[at] = municipalities[found].name(lang) if found is not None else text

@@ -46,6 +46,8 @@ MAX_CSV_BYTES = 1 << 30  # a million rows of the bundled questionnaire are ~450 
 MAX_XLSX_BYTES = 200 << 20
 MAX_XLSX_UNPACKED = 1 << 30  # refuses zip bombs before the workbook is opened
 MAX_UNPACK_RATIO = 100  # workbooks pack 5-20 times; a bomb packs thousands of times
+BLOCK_ROWS = 25_000  # rows read and scored at a time (read_sheet_blocks)
+ARROW_BLOCK_BYTES = 2 << 20  # what pyarrow's streaming reader parses at a time
 MAX_CELL = 10_000  # characters: no answer is longer; a longer cell is a row's error
 HEAD_ROWS = 20  # the header is looked for this far down (title rows above it)
 MAX_ROWS = 2_000_000
@@ -141,6 +143,132 @@ def read_sheet(path: Path) -> Sheet:
     return Sheet(header, frame, source, read.first_row, read.extra, numbers, flagged)
 
 
+def read_sheet_blocks(path: Path, rows: int | None = None) -> Iterator[tuple[Sheet, float]]:
+    """The sheet in blocks of ``rows`` rows (``BLOCK_ROWS``), each with the share
+    of the file read.
+
+    A regular UTF-8 CSV (what pyarrow reads, see ``_read_body``) is read a block at a
+    time, so that a million rows never have their text in memory at once; the rows keep
+    the numbers the spreadsheet program shows, and empty rows are dropped as in
+    :func:`read_sheet`. Anything else is read whole, as one block. A CSV found irregular
+    only after some blocks were handed out raises :class:`NotRegular`: read it whole.
+    """
+    shape = _streamable(path)
+    if shape is None:
+        yield read_sheet(path), 1.0
+        return
+    header = tuple(h.strip() for h in shape.header)
+    read = kept_rows = handed = 0
+    size = max(path.stat().st_size, 1)
+    try:
+        for frame, position in _arrow_blocks(path, shape, rows or BLOCK_ROWS):
+            first_row = shape.skip + 1 + read
+            read += len(frame)
+            kept, numbers = _without_empty_rows(frame, first_row)
+            kept, flagged = _without_long_cells(kept, numbers, ())
+            kept_rows += len(kept)
+            _check_rows(path, kept_rows)
+            if len(kept):
+                handed += 1
+                yield (
+                    Sheet(header, kept, str(path), first_row, (), numbers, flagged),
+                    position / size,
+                )
+    except _ArrowGaveUp:
+        if handed:
+            raise NotRegular(str(path)) from None
+        yield read_sheet(path), 1.0
+        return
+    if not handed:
+        raise InputFileError("batch.empty_input", path=str(path))
+
+
+class NotRegular(Exception):
+    """A CSV read in blocks turned out, further down, to be one only pandas reads right."""
+
+
+class _ArrowGaveUp(Exception):
+    """pyarrow cannot read this CSV (a row of another width, a blank line, not UTF-8)."""
+
+
+def _streamable(path: Path) -> _CsvShape | None:
+    """How to read a CSV in blocks; None for a workbook or a CSV that is not UTF-8."""
+    if sheet_format(path) != "csv":
+        return None
+    check_size(path, MAX_CSV_BYTES, "csv")
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    encoding = detect_encoding(sample, complete=len(sample) < SAMPLE_BYTES)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return None
+    try:
+        return _csv_shape(path, encoding, detect_separator(_first_line(sample, encoding)))
+    except UnicodeDecodeError:
+        return None
+
+
+def _arrow_blocks(path: Path, shape: _CsvShape, rows: int) -> Iterator[tuple[pd.DataFrame, int]]:
+    """Frames of ``rows`` rows (the last may have fewer) through pyarrow's streaming
+    reader, each with the byte position read up to; _ArrowGaveUp where pyarrow cannot
+    read the file."""
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    width = len(shape.header)
+    names = [str(i) for i in range(width)]
+    with path.open("rb") as handle:
+        try:
+            reader = arrow_csv.open_csv(
+                handle,
+                read_options=arrow_csv.ReadOptions(
+                    skip_rows=shape.skip, column_names=names, block_size=ARROW_BLOCK_BYTES
+                ),
+                parse_options=_arrow_parse(shape.options["sep"]),
+                convert_options=_arrow_convert(names),
+            )
+        except (pa.ArrowException, OSError):
+            raise _ArrowGaveUp from None
+        pending = pa.Table.from_batches([], schema=reader.schema)
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except (pa.ArrowException, OSError):
+                raise _ArrowGaveUp from None
+            pending = pa.concat_tables([pending, pa.Table.from_batches([batch])])
+            while pending.num_rows >= rows:
+                yield _arrow_frame(pending.slice(0, rows), width), handle.tell()
+                pending = pending.slice(rows)
+        if pending.num_rows:
+            yield _arrow_frame(pending, width), handle.tell()
+
+
+def _arrow_frame(table: Any, width: int) -> pd.DataFrame:
+    frame: pd.DataFrame = table.to_pandas()
+    frame.columns = pd.RangeIndex(width)
+    return frame
+
+
+def _arrow_parse(separator: str) -> Any:
+    from pyarrow import csv as arrow_csv
+
+    return arrow_csv.ParseOptions(
+        delimiter=separator, newlines_in_values=True, ignore_empty_lines=False
+    )
+
+
+def _arrow_convert(names: Sequence[str]) -> Any:
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    return arrow_csv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()),
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+
+
 def _find_header(rows: Sequence[Sequence[str]]) -> int | None:
     """The first row with a municipality column among the first rows of a sheet."""
     for at, row in enumerate(rows[:HEAD_ROWS]):
@@ -214,6 +342,26 @@ def _first_line(sample: bytes, encoding: str) -> str:
 
 
 def _parse_csv(path: Path, encoding: str, separator: str) -> _Read:
+    shape = _csv_shape(path, encoding, separator)
+    try:
+        frame, extra = _read_body(path, shape.options, shape.skip, len(shape.header))
+    except pd.errors.EmptyDataError:
+        raise InputFileError("batch.empty_input", path=str(path)) from None
+    except (pd.errors.ParserError, csv.Error) as error:
+        raise InputFileError("batch.bad_csv", path=str(path), problem=str(error).strip()) from None
+    return _Read(shape.header, frame, shape.skip + 1, extra)
+
+
+@dataclass(frozen=True, slots=True)
+class _CsvShape:
+    """How a CSV file is read: the reader's options, the header and the lines above the data."""
+
+    options: dict[str, Any]
+    header: list[str]
+    skip: int
+
+
+def _csv_shape(path: Path, encoding: str, separator: str) -> _CsvShape:
     options: dict[str, Any] = {
         "sep": separator,
         "header": None,
@@ -226,16 +374,12 @@ def _parse_csv(path: Path, encoding: str, separator: str) -> _Read:
     }
     try:
         head = _csv_head(path, options)
-        at = _find_header(head) or 0
-        header, under = (head[at:] + [[], []])[:2]
-        _check_columns(path, len(header))
-        skip = at + header_rows(header, under)
-        frame, extra = _read_body(path, options, skip, len(header))
-    except pd.errors.EmptyDataError:
-        raise InputFileError("batch.empty_input", path=str(path)) from None
-    except (pd.errors.ParserError, csv.Error) as error:
+    except csv.Error as error:
         raise InputFileError("batch.bad_csv", path=str(path), problem=str(error).strip()) from None
-    return _Read(header, frame, skip + 1, extra)
+    at = _find_header(head) or 0
+    header, under = (head[at:] + [[], []])[:2]
+    _check_columns(path, len(header))
+    return _CsvShape(options, header, at + header_rows(header, under))
 
 
 @contextmanager
@@ -309,14 +453,8 @@ def _read_arrow(
         table = arrow_csv.read_csv(
             path,
             read_options=arrow_csv.ReadOptions(skip_rows=skip, column_names=names),
-            parse_options=arrow_csv.ParseOptions(
-                delimiter=options["sep"], newlines_in_values=True, ignore_empty_lines=False
-            ),
-            convert_options=arrow_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
+            parse_options=_arrow_parse(options["sep"]),
+            convert_options=_arrow_convert(names),
         )
     except (pa.ArrowException, OSError):  # ArrowInvalid for a row of another width
         return None

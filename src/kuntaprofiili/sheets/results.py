@@ -44,18 +44,19 @@ def results_frame(
     data: dict[str, Any] = {
         "row": cells.rows[keep],
         "municipality": cells.places.names[keep],
-        "municipality_code": cells.places.codes[keep],
+        # text whatever the rows hold: all unknown municipalities would make it objects
+        "municipality_code": pd.array(cells.places.codes[keep], dtype="str"),
     }
     if with_year and cells.years is not None:
         data["year"] = pd.Series(cells.years[keep]).astype("Int64").array
-    data["primary_type"] = np.array([t[0].value for t in types], dtype=object)[group]
-    data["types"] = np.array([" ".join(t) for t in types], dtype=object)[group]
+    data["primary_type"] = repeated(np.array([t[0].value for t in types], dtype=object)[group])
+    data["types"] = repeated(np.array([" ".join(t) for t in types], dtype=object)[group])
     for dimension in Dimension:
         data[f"{dimension}_score"] = table.dimensions[dimension].round(1)
         data[f"{dimension}_coverage"] = table.coverage[dimension].round(3)
-        data[f"{dimension}_band"] = bands(table.dimensions[dimension])
+        data[f"{dimension}_band"] = repeated(bands(table.dimensions[dimension]))
     data["overall"] = table.overall.round(1)
-    data["overall_band"] = bands(table.overall)
+    data["overall_band"] = repeated(bands(table.overall))
     for dimension in Dimension:  # the honest range (README, Methodology)
         if dimension in table.low:
             data[f"{dimension}_low"] = table.low[dimension].round(1)
@@ -67,9 +68,16 @@ def results_frame(
     frame = frame.assign(**peer_ranks(table.overall, frame["primary_type"]))
     ids, titles = measures
     if len(ids) and ids.any():
-        frame["measures"] = ids  # as in assess's CSV
-        frame["measure_titles"] = titles
+        frame["measures"] = repeated(ids)  # as in assess's CSV
+        frame["measure_titles"] = repeated(titles)
     return frame
+
+
+def repeated(texts: ObjectArray) -> pd.Categorical:
+    """A column of few distinct texts (types, bands, measures) stored once per distinct
+    text: a million rows of measure titles take 4 MB of codes instead of 200 MB."""
+    column = pd.Categorical(texts)
+    return column.set_categories(column.categories.astype("str"))  # also when all missing
 
 
 def bands(scores: FloatArray) -> ObjectArray:
@@ -84,7 +92,7 @@ def peer_ranks(overall: FloatArray, types: pd.Series) -> dict[str, pd.Series]:
     best row has 100. Rows without an overall score are not ranked.
     """
     scores = pd.Series(overall, index=types.index)
-    by_type = scores.groupby(types.to_numpy())
+    by_type = scores.groupby(pd.factorize(types)[0])  # codes: no Python string per row
     return {
         "rank_in_type": by_type.rank(ascending=False, method="min").astype("Int64"),
         "percentile_in_type": (by_type.rank(method="max", pct=True) * 100).round(1),
@@ -98,36 +106,38 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
     for all rows, then by each further type (a bilingual town counted again there).
 
     ``group`` says which: "primary", "all" or "further". A row is scored when it has an
-    overall score; the means and medians are over the rows with that score.
+    overall score; the means and medians are over the rows with that score. Only the
+    score columns are taken, never the whole table: a million rows stay cheap.
     """
-    primary = results["primary_type"].to_numpy()
-    present = set(primary.tolist())
+    scores = {column: results[column].to_numpy(dtype=float) for column in SCORE_COLUMNS}
+    primary, kinds = pd.factorize(results["primary_type"])  # no Python string per row
+    present = kinds.tolist()
     order = [t.value for t in MunicipalityType if t.value in present]
-    parts = [_stats(results, primary == t, t, "primary") for t in order]
-    parts.append(_stats(results, np.ones(len(results), dtype=bool), "all", "all"))
+    parts = [_stats(scores, primary == present.index(t), t, "primary") for t in order]
+    parts.append(_stats(scores, np.ones(len(results), dtype=bool), "all", "all"))
     codes, combos = pd.factorize(results["types"])  # a handful of distinct sets of types
     further = [str(types).split()[1:] for types in combos]
     for kind in MunicipalityType:
         held = np.array([kind.value in types for types in further] + [False], dtype=bool)
         mask = held[codes]  # code -1 (no types) takes the last: False
         if mask.any():
-            parts.append(_stats(results, mask, kind.value, "further"))
+            parts.append(_stats(scores, mask, kind.value, "further"))
     return pd.DataFrame(parts)
 
 
-def _stats(results: pd.DataFrame, mask: BoolArray, kind: str, group: str) -> dict[str, Any]:
-    rows = results[mask]
-    scored = int(rows["overall"].notna().sum())
+def _stats(scores: dict[str, FloatArray], mask: BoolArray, kind: str, group: str) -> dict[str, Any]:
+    count = int(mask.sum())
+    scored = int((~np.isnan(scores["overall"][mask])).sum())
     stats: dict[str, Any] = {
         "type": kind,
         "group": group,
-        "count": len(rows),
+        "count": count,
         "scored": scored,
-        "unscored": len(rows) - scored,
+        "unscored": count - scored,
     }
     for column in SCORE_COLUMNS:
         name = column.removesuffix("_score")
-        values = rows[column]
+        values = pd.Series(scores[column][mask])
         stats[f"{name}_mean"] = round(float(values.mean()), 1) if values.notna().any() else np.nan
         stats[f"{name}_median"] = (
             round(float(values.median()), 1) if values.notna().any() else np.nan

@@ -11,7 +11,7 @@ scored on the facts its row gives.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from kuntaprofiili.core.place_search import suggest_municipalities
 from kuntaprofiili.core.scoring import BoolArray, FloatArray
 from kuntaprofiili.i18n import message
 from kuntaprofiili.sheets.columns import (
+    YEAR_RANGE,
     Encoded,
     IntArray,
     Layout,
@@ -49,13 +50,49 @@ class Cells:
     problems: list[RowError]
 
 
+@dataclass(slots=True)
+class Seen:
+    """What the earlier blocks of a sheet read in blocks leave for the later ones: the
+    numbers given to municipality names the data does not know, and the first row of
+    every (municipality, year), so that a duplicate is found whichever block it is in.
+
+    The rows are kept as two sorted integer arrays, not a dict: a million rows cost
+    16 MB.
+    """
+
+    names: dict[str, int] = field(default_factory=dict)
+    keys: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    rows: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+
+    def first_rows(self, keys: IntArray) -> IntArray:
+        """The row each key was first on in an earlier block; -1 where it was not."""
+        if not len(self.keys):
+            return np.full(len(keys), -1, dtype=np.intp)
+        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        return np.where(self.keys[at] == keys, self.rows[at], -1)
+
+    def add(self, keys: IntArray, rows: IntArray) -> None:
+        """Remember keys first seen in this block (distinct, not seen before)."""
+        new = self.first_rows(keys) < 0
+        merged = np.concatenate([self.keys, keys[new]])
+        order = np.argsort(merged, kind="stable")
+        self.keys = merged[order]
+        self.rows = np.concatenate([self.rows, rows[new]])[order]
+
+
 def read_cells(
-    sheet: Sheet, layout: Layout, context: BatchContext, lang: str, step: Callable[[], None]
+    sheet: Sheet,
+    layout: Layout,
+    context: BatchContext,
+    lang: str,
+    step: Callable[[], None],
+    seen: Seen | None = None,
 ) -> Cells:
     """Encode every column at once and collect every bad cell.
 
     Consumes the sheet's answer columns: each is dropped from ``sheet.frame`` once
-    encoded, so the text of a million rows is not kept twice.
+    encoded, so the text of a million rows is not kept twice. ``seen`` carries what
+    earlier blocks of the same sheet found.
     """
     q, frame = context.questionnaire, sheet.frame
     rows = sheet.row_numbers()
@@ -70,7 +107,8 @@ def read_cells(
         )
         empty &= answers[item_id].blank
         step()
-    places = resolve_places(frame[layout.municipality], context.municipalities, lang)
+    names = seen.names if seen is not None else None
+    places = resolve_places(frame[layout.municipality], context.municipalities, lang, names)
     empty &= places.blank
     for position in layout.unknown:
         empty &= blank_cells(frame[position])
@@ -110,10 +148,15 @@ def _flagged(
 
 
 def row_problems(
-    cells: Cells, sheet: Sheet, layout: Layout, context: BatchContext, lang: str
+    cells: Cells,
+    sheet: Sheet,
+    layout: Layout,
+    context: BatchContext,
+    lang: str,
+    seen: Seen | None = None,
 ) -> list[RowError]:
-    """Problems of whole rows: empty, no municipality, unknown municipality, duplicates,
-    more cells than columns."""
+    """Problems of whole rows: empty, no municipality, unknown municipality, duplicates
+    (also of a row in an earlier block, by ``seen``), more cells than columns."""
     present = ~cells.empty
     places, rows = cells.places, cells.rows
     problems = [
@@ -138,7 +181,7 @@ def row_problems(
         "batch.expected.municipality",
     )
     problems += _unknown_places(cells, sheet, layout, context, lang)
-    problems += _duplicates(cells, sheet, layout, lang)
+    problems += _duplicates(cells, sheet, layout, lang, Seen() if seen is None else seen)
     return problems + _extra_cells(sheet, lang) + _flagged_cells(sheet, lang)
 
 
@@ -177,15 +220,19 @@ def _unknown_places(
     ]
 
 
-def _duplicates(cells: Cells, sheet: Sheet, layout: Layout, lang: str) -> list[RowError]:
+def _duplicates(
+    cells: Cells, sheet: Sheet, layout: Layout, lang: str, seen: Seen
+) -> list[RowError]:
     """The second and later rows of one municipality (and year) are rejected."""
-    keys = pd.DataFrame({"place": cells.places.key, "row": cells.rows})
-    keys["year"] = cells.years if cells.years is not None else 0.0
-    keys = keys[~cells.empty & ~cells.places.blank]
-    later = keys.duplicated(["place", "year"], keep="first")
-    if not later.any():
+    present = ~cells.empty & ~cells.places.blank
+    keys, rows = _row_keys(cells)[present], cells.rows[present]
+    distinct, first_at, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    earlier = seen.first_rows(keys)
+    first = np.where(earlier >= 0, earlier, rows[first_at][inverse.ravel()])
+    seen.add(distinct, rows[first_at])
+    later = np.flatnonzero(first != rows)
+    if not len(later):
         return []
-    first = keys.groupby(["place", "year"], dropna=False)["row"].transform("first")
     column = sheet.frame[layout.municipality]
     header = sheet.header[layout.municipality]
     return [
@@ -196,8 +243,16 @@ def _duplicates(cells: Cells, sheet: Sheet, layout: Layout, lang: str) -> list[R
             message("batch.problem.duplicate", lang, first=int(first_row)),
             message("batch.expected.one_row", lang),
         )
-        for row, first_row in zip(keys["row"][later], first[later], strict=True)
+        for row, first_row in zip(rows[later].tolist(), first[later].tolist(), strict=True)
     ]
+
+
+def _row_keys(cells: Cells) -> IntArray:
+    """One integer per row for its (municipality, year): years are 1900-2100 or missing."""
+    low, _ = YEAR_RANGE
+    years = cells.years if cells.years is not None else np.full(len(cells.rows), np.nan)
+    year_code = np.where(np.isnan(years), 0, years - low + 1).astype(np.int64)
+    return cells.places.key.astype(np.int64) * 256 + year_code
 
 
 def _extra_cells(sheet: Sheet, lang: str) -> list[RowError]:

@@ -17,30 +17,26 @@ This module ties the stages together; what a run works with and gives back is in
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from kuntaprofiili.core.model import DONT_KNOW, Item, MunicipalityType, Questionnaire
 from kuntaprofiili.core.ranking import RankedItem, Ranking, questionnaire_items, rank_measures
 from kuntaprofiili.core.scoring import BoolArray, FloatArray, ScoreTable, score_columns
 from kuntaprofiili.errors import InputFileError
-from kuntaprofiili.sheets.columns import (
-    IntArray,
-    find_layout,
-)
+from kuntaprofiili.sheets.columns import IntArray, RowError, find_layout
 from kuntaprofiili.sheets.context import DEFAULT_MEASURES, BatchContext, BatchOutcome, Progress
-from kuntaprofiili.sheets.evidence import read_evidence, with_evidence
+from kuntaprofiili.sheets.evidence import evidence_columns, read_evidence, with_evidence
+from kuntaprofiili.sheets.memory import release_freed_memory
 from kuntaprofiili.sheets.places import ObjectArray
 from kuntaprofiili.sheets.read import Sheet
-from kuntaprofiili.sheets.results import (
-    results_frame,
-    summarise,
-)
-from kuntaprofiili.sheets.rows import Cells, read_cells, row_problems
+from kuntaprofiili.sheets.results import peer_ranks, results_frame, summarise
+from kuntaprofiili.sheets.rows import Cells, Seen, read_cells, row_problems
 
 if TYPE_CHECKING:
     from kuntaprofiili.core.classify import Classification
@@ -75,17 +71,78 @@ def score_sheet(
     are encoded, so that a million rows need memory for their text only once.
     ``progress(done, total)`` is called after each column and stage.
     """
+    return score_sheets([(sheet, 1.0)], context, lang, progress)
+
+
+def score_sheets(
+    blocks: Iterable[tuple[Sheet, float]],
+    context: BatchContext,
+    lang: str,
+    progress: Progress | None = None,
+    keep_scores: bool = True,
+) -> BatchOutcome:
+    """:func:`score_sheet` for a sheet read in blocks (``read.read_sheet_blocks``): the
+    same outcome as for the sheet read whole, with the memory of one block's text.
+
+    Each block comes with the share of the file read once it is; ``progress`` is told
+    that share in thousandths. Duplicates are found across blocks; ranks, percentiles and
+    the summary are computed over all rows at the end. Without ``keep_scores`` the
+    outcome's table holds no item scores (only ``robustness`` needs them): a million
+    rows' item scores alone would take half a gigabyte.
+    """
+    parts: list[_Part] = []
+    seen, done = Seen(), 0.0
+    for sheet, share in blocks:
+        at = done
+
+        def moved(step: int, steps: int, at: float = at, share: float = share) -> None:
+            if progress is not None:
+                progress(int(1000 * (at + (share - at) * step / steps)), 1000)
+
+        parts.append(_score_block(sheet, context, lang, (seen, not parts), moved))
+        del sheet  # its text goes before the next block is read
+        release_freed_memory()
+        if not keep_scores:
+            parts[-1] = replace(parts[-1], table=_overall_only(parts[-1].table))
+        done = share
+    return _merged(parts, context.questionnaire)
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One block's share of a :class:`BatchOutcome` (no summary: that needs every row)."""
+
+    results: pd.DataFrame
+    problems: tuple[RowError, ...]
+    rows_read: int
+    table: ScoreTable
+    types: tuple[tuple[MunicipalityType, ...], ...]
+    measures: tuple[tuple[tuple[str, str, str, str, tuple[str, ...]], ...], ...]
+
+
+def _score_block(
+    sheet: Sheet,
+    context: BatchContext,
+    lang: str,
+    state: tuple[Seen, bool],
+    moved: Callable[[int, int], None],
+) -> _Part:
+    """One block scored; ``state`` is what earlier blocks saw, and whether this is the
+    first block (the header's problems are reported once, with it)."""
+    seen, first = state
     layout = find_layout(sheet, context.questionnaire, lang)
+    if not first:
+        layout = replace(layout, problems=())
     if sheet.rows == 0:
         raise InputFileError("batch.empty_input", path=sheet.source)
-    step = _stepper(progress, len(layout.items) + 4)
+    step = _stepper(moved, len(layout.items) + 4)
     evidence = read_evidence(sheet, context.questionnaire, lang)
-    cells = read_cells(sheet, layout, context, lang, step)
+    cells = read_cells(sheet, layout, context, lang, step, seen)
     cells = replace(cells, empty=cells.empty & evidence.blank)
     problems = [
         *cells.problems,
         *evidence.problems,
-        *row_problems(cells, sheet, layout, context, lang),
+        *row_problems(cells, sheet, layout, context, lang, seen),
     ]
     rejected = np.isin(cells.rows, [p.row for p in problems if p.rejects])
     keep = ~cells.empty & ~rejected
@@ -106,18 +163,92 @@ def score_sheet(
         key=lambda p: (p.row, sheet.header.index(p.column) if p.column in sheet.header else -1)
     )
     row_types = tuple(types[g] for g in group)
+    return _Part(results, tuple(problems), sheet.rows, table, row_types, measures.picked)
+
+
+def _overall_only(table: ScoreTable) -> ScoreTable:
+    """The table with only its overall scores: what ranking all rows needs."""
+    return ScoreTable({}, {}, {}, {}, table.overall)
+
+
+def _merged(parts: Sequence[_Part], questionnaire: Questionnaire) -> BatchOutcome:
+    """The blocks' parts as one outcome, as if the sheet had been scored whole."""
+    if len(parts) == 1:
+        part = parts[0]
+        results = part.results
+    else:
+        results = _joined([p.results for p in parts], questionnaire)
+        overall = np.concatenate([p.table.overall for p in parts])
+        results = results.assign(**peer_ranks(overall, results["primary_type"]))
     return BatchOutcome(
-        results, summarise(results), tuple(problems), sheet.rows, table, row_types, measures.picked
+        results,
+        summarise(results),
+        tuple(problem for p in parts for problem in p.problems),
+        sum(p.rows_read for p in parts),
+        _joined_tables([p.table for p in parts]),
+        tuple(t for p in parts for t in p.types),
+        tuple(m for p in parts for m in p.measures),
     )
 
 
-def _stepper(progress: Progress | None, total: int) -> Callable[[], None]:
+def _joined(frames: Sequence[pd.DataFrame], questionnaire: Questionnaire) -> pd.DataFrame:
+    """Block results one under the other, with the columns a whole sheet's results have:
+    a column only some blocks have (evidence, measures) is empty in the others, and the
+    columns keep the whole sheet's order. The blocks' frames are emptied."""
+    frames = [frame for frame in frames if len(frame)] or frames[:1]  # empty: no dtypes
+    dtypes: dict[str, Any] = {}
+    for frame in frames:
+        for name, dtype in frame.dtypes.items():
+            dtypes.setdefault(str(name), dtype)
+    evidence = [c for c in evidence_columns(questionnaire) if c in dtypes]
+    order = [c for c in frames[0].columns if c not in _OPTIONAL and c not in evidence]
+    order += [c for c in _OPTIONAL if c in dtypes] + evidence
+    # column by column, each taken out of the blocks as it is joined: the rows are never
+    # held twice
+    joined = {}
+    for name in order:
+        pieces = [
+            frame.pop(name)
+            if name in frame.columns
+            else pd.Series([_empty(name)] * len(frame), dtype=dtypes[name])
+            for frame in frames
+        ]
+        if isinstance(dtypes[name], pd.CategoricalDtype):  # categories differ by block
+            joined[name] = pd.Series(union_categoricals(pieces, sort_categories=True))
+        else:
+            joined[name] = pd.concat(pieces, ignore_index=True)
+    return pd.DataFrame(joined)
+
+
+def _empty(column: str) -> object:
+    """What a column a block lacks holds: no measures as empty text, else missing."""
+    return "" if column in _OPTIONAL else None
+
+
+_OPTIONAL = ("measures", "measure_titles")  # only when some row has a suggested measure
+
+
+def _joined_tables(tables: Sequence[ScoreTable]) -> ScoreTable:
+    """The blocks' score tables one under the other."""
+    if len(tables) == 1:
+        return tables[0]
+
+    def joined(name: str) -> Any:
+        columns = [getattr(t, name) for t in tables]
+        if isinstance(columns[0], np.ndarray):
+            return np.concatenate(columns)
+        return {key: np.concatenate([c[key] for c in columns]) for key in columns[0]}
+
+    names = ("items", "applicable", "dimensions", "coverage", "overall", "low", "high")
+    return ScoreTable(**{name: joined(name) for name in (*names, "overall_low", "overall_high")})
+
+
+def _stepper(moved: Callable[[int, int], None], total: int) -> Callable[[], None]:
     done = [0]
 
     def step() -> None:
         done[0] += 1
-        if progress is not None:
-            progress(done[0], total)
+        moved(done[0], total)
 
     return step
 

@@ -52,7 +52,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in frame.columns:
         values = frame[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        if _is_text(values.dtype):
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
             safe = pd.Index([neutralise(str(u)) for u in uniques], dtype=object)
             out[column] = pd.Series(
@@ -67,7 +67,7 @@ def people_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     for column in frame.columns:
         values = frame[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        if _is_text(values.dtype):
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
             shown = [for_people(str(column), _plain(u), lang) for u in uniques]
             out[column] = pd.Series(
@@ -76,6 +76,15 @@ def people_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                 dtype=object,
             )
     return out
+
+
+def _is_text(dtype: Any) -> bool:
+    """A column of texts: Python strings, pandas strings, or texts stored as categories."""
+    return (
+        pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+    )
 
 
 def csv_columns(frame: pd.DataFrame, fmt: CsvFormat) -> list[Any]:
