@@ -147,7 +147,8 @@ class _Body:
 
     @classmethod
     def of(cls, frame: pd.DataFrame, styles: _Styles) -> _Body:
-        """The cells of ``frame``'s rows, written as ``_writer`` says for each column."""
+        """The cells of ``frame``'s rows, each column written one way (see
+        ``_column_cells``)."""
         columns = [
             _column_cells(at, str(name), frame.iloc[:, at], styles)
             for at, name in enumerate(frame.columns)
@@ -230,12 +231,17 @@ class _Body:
 
 def _first_uses(column: _Cells, stop: int) -> Iterator[tuple[int, Any]]:
     """Each format of ``column`` with the first of the rows above ``stop`` that has it."""
-    codes = column.codes[:stop]
-    for code, found in enumerate(column.formats):
-        if found is not None:
-            rows = np.flatnonzero(codes == code)
-            if rows.size:
-                yield int(rows[0]), found
+    formats = list({id(f): f for f in column.formats if f is not None}.values())
+    if not formats or not stop:
+        return
+    at = {id(f): i for i, f in enumerate(formats)}
+    numbers = np.array([-1 if f is None else at[id(f)] for f in column.formats] + [-1])
+    rows = numbers[column.codes[:stop]]  # each row's format, -1 for none
+    for number, found in enumerate(formats):
+        hits = rows == number
+        first = int(hits.argmax())
+        if hits[first]:
+            yield first, found
 
 
 def _cell_tail(cell_format: Any, xml: str) -> str:
@@ -257,7 +263,9 @@ def _joined(strings: Any) -> bytes:
 
 
 def _column_cells(at: int, name: str, values: pd.Series, styles: _Styles) -> _Cells:
-    """A column's distinct values as cells, the way ``_writer`` would write them."""
+    """A column's distinct values as cells: bands as coloured words, floats as numbers
+    with one decimal or as a percent (shares and coverages; percentiles as they are),
+    integers as numbers, anything else by its type (text, number, TRUE/FALSE)."""
     from xlsxwriter.utility import xl_col_to_name
 
     codes, plain = _distinct(values)
