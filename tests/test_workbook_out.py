@@ -17,6 +17,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kuntaprofiili.cli import app
@@ -273,3 +275,30 @@ def test_the_batch_workbook_is_the_cell_by_cell_one(
     assert len(sheets) == 2 and len(sheets[0][1]) > 1
     assert_same_workbook(sheets, lang)
     assert parts(out.read_bytes()) == parts(cell_by_cell(sheets, lang))
+
+
+EDGES = ["\xa0", "\u2003", "\x85", "\x1c", "\u3000", " ", "\t", "\n", "\r", ".", "é", "1", "_"]
+
+
+@given(st.lists(st.text() | st.sampled_from(EDGES) | st.none() | st.integers(), max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_texts_at_once_are_written_as_one_by_one(values: list[object]) -> None:
+    got = workbook_out._texts_xml(values)
+    expected = [workbook_out._string_xml(v) if isinstance(v, str) else None for v in values]
+    assert got == expected
+
+
+def test_most_texts_are_written_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["Oulu", "Testikunta 12", "pieni kunta", "Hämeenlinna", "a\nb", ""]
+    by_hand: list[str] = []
+    one_by_one = workbook_out._string_xml
+
+    def count(text: str) -> str:
+        by_hand.append(text)
+        return one_by_one(text)
+
+    monkeypatch.setattr(workbook_out, "_string_xml", count)
+    edges = [f"{c}x" for c in EDGES] + [f"x{c}" for c in EDGES] + ["a & b", "_x0041_", "<r>x</r>"]
+    got = workbook_out._texts_xml(texts + edges)
+    assert by_hand == [t for t in edges if t not in ("éx", "1x", "xé", "x1")]
+    assert got == [one_by_one(t) for t in texts + edges]

@@ -124,6 +124,8 @@ _ESCAPE_LIKE = re.compile(r"(_x[0-9a-fA-F]{4}_)")  # text that reads as Excel's 
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")  # what Excel writes as _xHHHH_
 _XML_SPECIAL = re.compile('["&<>\n]')
 _EDGE_SPACE = re.compile(r"^\s|\s$")
+# (RE2) what _string_xml changes or looks at: any edge that is not a letter or digit
+_NEEDS_CARE = r"[&<>\x00-\x08\x0b-\x1f\x{fffe}\x{ffff}]|_x[0-9a-fA-F]{4}_|^[^\pL\pN]|[^\pL\pN]$"
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
 
@@ -271,7 +273,7 @@ def _column_cells(at: int, name: str, values: pd.Series, styles: _Styles) -> _Ce
     codes, plain = _distinct(values)
     band = name.endswith("_band")
     if band:
-        cells = [_band_cell(v, styles) for v in plain]
+        cells = [_band_cell(v, x, styles) for v, x in zip(plain, _texts_xml(plain), strict=True)]
     elif pd.api.types.is_float_dtype(values.dtype):
         share = name.endswith("_coverage") or name in SHARE_COLUMNS
         style = styles.share if share else None
@@ -281,7 +283,7 @@ def _column_cells(at: int, name: str, values: pd.Series, styles: _Styles) -> _Ce
     elif pd.api.types.is_integer_dtype(values.dtype):
         cells = [None if v is None else (None, _number_xml(v)) for v in plain]
     else:
-        cells = [_plain_cell(v) for v in plain]
+        cells = [_plain_cell(v, x) for v, x in zip(plain, _texts_xml(plain), strict=True)]
     kept = [c for c in cells if c is not None]
     made = np.array([c is not None for c in cells], dtype=bool)
     renumber = np.where(made, np.cumsum(made) - 1, -1)  # values that make no cell: -1
@@ -319,19 +321,20 @@ def _plain(value: object) -> object:
 Cell = tuple[Any, str] | None  # (format, XML after the style), or no cell
 
 
-def _band_cell(value: object, styles: _Styles) -> Cell:
+def _band_cell(value: object, xml: str | None, styles: _Styles) -> Cell:
     """A band in words, coloured as the band; anything else as a plain cell."""
-    if isinstance(value, str):
-        return styles.bands.get(value), _string_xml(value)
-    return _plain_cell(value)
+    if isinstance(value, str) and xml is not None:
+        return styles.bands.get(value), xml
+    return _plain_cell(value, xml)
 
 
-def _plain_cell(value: object) -> Cell:
-    """Text as a string cell (never a formula), numbers as numbers, no format."""
+def _plain_cell(value: object, xml: str | None) -> Cell:
+    """Text as a string cell (never a formula; ``xml`` is its XML), numbers as numbers,
+    no format."""
     if value is None:
         return None
-    if isinstance(value, str):
-        return None, _string_xml(value)
+    if isinstance(value, str) and xml is not None:
+        return None, xml
     if isinstance(value, bool):
         return None, f' t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
@@ -346,6 +349,28 @@ def _number_xml(number: object) -> str:
             "NAN/INF not supported in write_number() without 'nan_inf_to_errors' Workbook() option"
         )
     return f"><v>{number:.16G}</v></c>"
+
+
+def _texts_xml(values: Sequence[object]) -> list[str | None]:
+    """``_string_xml`` of each text among ``values`` (None for the rest): in Arrow at once
+    for the texts that need nothing but the tags around them (most), one by one for the
+    others (edge spaces, XML special or control characters, ``_x0041_``, long ones)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    at = [i for i, v in enumerate(values) if isinstance(v, str)]
+    out: list[str | None] = [None] * len(values)
+    if not at:
+        return out
+    texts = pa.array([values[i] for i in at], type=pa.string())
+    care = pc.or_(
+        pc.match_substring_regex(texts, _NEEDS_CARE),
+        pc.greater(pc.utf8_length(texts), XLS_STRMAX // 2),
+    )
+    tagged = pc.binary_join_element_wise(' t="inlineStr"><is><t>', texts, "</t></is></c>", "")
+    for i, xml, special in zip(at, tagged.to_pylist(), care.to_pylist(), strict=True):
+        out[i] = _string_xml(str(values[i])) if special else xml
+    return out
 
 
 def _string_xml(text: str) -> str:
