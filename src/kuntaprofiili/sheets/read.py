@@ -514,7 +514,7 @@ def _text_columns(rows: list[list[Any]]) -> list[Any]:
         column = grid[:, at]
         try:
             texts = pa.array(column, type=pa.string()).fill_null("")  # None: an empty cell
-        except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers, dates, booleans
+        except pa.ArrowException:  # numbers, dates, booleans
             texts = _column_texts(column)
         columns.append(texts)
     return columns
