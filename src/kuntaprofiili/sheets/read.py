@@ -601,31 +601,101 @@ def _percent_text(value: object) -> object:
 
 
 def _cells_to_frame(source: str, cells: SheetCells) -> _Read:
+    """The sheet's cells as text from the header on, column by column: a column of texts
+    (as a sheet written as text has) goes to Arrow whole, any other once per distinct
+    value, so no Python runs per cell."""
     rows, (top, left) = cells.rows, cells.start
     for row, column in cells.percent:
         r, c = row - top, column - left
         if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
             rows[r][c] = _percent_text(rows[r][c])
-    texts = [
-        [v if type(v) is str else cell_text(v) for v in row[: MAX_COLUMNS + 1]] for row in rows
-    ]
-    if not texts:
+    if not rows:
         raise InputFileError("batch.empty_input", path=source)
-    at = _find_header(texts) or 0
-    width = max(len(row) for row in texts)
-    while width > 0 and all(len(row) < width or not row[width - 1].strip() for row in texts):
+    head = [[cell_text(v) for v in row[: MAX_COLUMNS + 1]] for row in rows[: HEAD_ROWS + 1]]
+    at = _find_header(head) or 0
+    columns = _text_columns(rows)
+    width = len(columns)
+    while width > 0 and not _has_text(columns[width - 1]):
         width -= 1  # formatted but empty columns at the right
     _check_columns(source, width)
-    padded = [row[:width] + [""] * (width - len(row)) for row in texts[at:]]
-    skip = header_rows(padded[0], padded[1] if len(padded) > 1 else [])
-    frame = pd.DataFrame(padded[skip:], columns=range(width), dtype=str)
+    header = _padded(head[at], width)
+    skip = header_rows(header, _padded(head[at + 1], width) if at + 1 < len(rows) else [])
+    frame = _arrow_frame([c[at + skip :] for c in columns[:width]])
     first_row = top + at + skip + 1
     flagged = tuple(
         FlaggedCell(row + 1, column - left, "uncached_formula")
         for row, column in cells.uncached
         if row + 1 >= first_row and 0 <= column - left < width
     )
-    return _Read(padded[0], frame, first_row, (), flagged)
+    return _Read(header, frame, first_row, (), flagged)
+
+
+def _padded(texts: list[str], width: int) -> list[str]:
+    return [*texts[:width], *[""] * (width - len(texts))]
+
+
+def _text_columns(rows: list[list[Any]]) -> list[Any]:
+    """Each column (up to ``MAX_COLUMNS + 1``) of every row as an Arrow string array of
+    ``cell_text``; short rows are padded with empty cells."""
+    import pyarrow as pa
+
+    width = min(max(len(row) for row in rows), MAX_COLUMNS + 1)
+    if any(len(row) != width for row in rows):
+        rows = [(row + [None] * (width - len(row)))[:width] for row in rows]
+    try:
+        return _all_text_columns(rows, width)
+    except pa.ArrowException:  # a number, date or boolean somewhere (or texts past 2 GB)
+        pass
+    grid = np.array(rows, dtype=object).reshape(len(rows), width)
+    columns = []
+    for at in range(width):
+        column = grid[:, at]
+        try:
+            texts = pa.array(column, type=pa.string()).fill_null("")  # None: an empty cell
+        except pa.ArrowException:  # numbers, dates, booleans
+            texts = _column_texts(column)
+        columns.append(texts)
+    return columns
+
+
+def _all_text_columns(rows: list[list[Any]], width: int) -> list[Any]:
+    """The columns of a sheet whose every cell is a text or empty, through Arrow at once."""
+    import pyarrow as pa
+
+    cells = pa.array(rows, type=pa.list_(pa.string())).flatten().fill_null("")
+    by_column = np.arange(len(rows) * width).reshape(len(rows), width).T.ravel()
+    texts = cells.take(pa.array(by_column))
+    return [texts.slice(at * len(rows), len(rows)) for at in range(width)]
+
+
+def _column_texts(column: np.ndarray[Any, np.dtype[np.object_]]) -> Any:
+    """A column with other values than texts, as ``cell_text`` writes each: once per
+    distinct value where values that compare equal are written alike (texts and floats;
+    not True and 1), else cell by cell."""
+    import pyarrow as pa
+
+    if set(map(type, column)) <= {str, float, type(None)}:
+        codes, uniques = pd.factorize(column)
+        missing = np.flatnonzero(codes < 0)  # None, or a float NaN: each as it is
+        texts = [cell_text(v) for v in uniques] + [cell_text(column[i]) for i in missing]
+        codes[missing] = len(uniques) + np.arange(len(missing))
+        return pa.array(texts, type=pa.string()).take(pa.array(codes))
+    return pa.array([v if type(v) is str else cell_text(v) for v in column], type=pa.string())
+
+
+def _has_text(column: Any) -> bool:
+    """Whether an Arrow column of texts has a cell with more than spaces in it."""
+    return any(text.strip() for text in column.unique().to_pylist())
+
+
+def _arrow_frame(columns: Sequence[Any]) -> pd.DataFrame:
+    """A frame of positional text columns, as ``pd.DataFrame(..., dtype=str)`` makes it."""
+    import pyarrow as pa
+
+    table = pa.table(list(columns), names=[str(i) for i in range(len(columns))])
+    frame: pd.DataFrame = table.to_pandas()
+    frame.columns = pd.RangeIndex(len(columns))
+    return frame
 
 
 # -- empty rows and over-long cells --------------------------------------------------------

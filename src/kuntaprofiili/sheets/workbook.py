@@ -5,7 +5,8 @@ run or kept. Two things it does not tell are read from the file itself, and only
 the file has them at all: which cells are formatted as percent (an XLSX or ODS cell that
 shows ``67,2 %`` stores 0.672, and the person meant 67.2 %), and which formula cells have
 no saved value (a workbook written by a program that does not calculate), so that such a
-cell is reported rather than read as empty.
+cell is reported rather than read as empty. An XLSX sheet's XML is parsed for these only
+when a quick look through its bytes finds a formula or a percent style in it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
+import numpy as np
+
 Position = tuple[int, int]  # (row, column), 0-based from A1
 
 _XLSX_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -28,6 +31,7 @@ _PERCENT_FORMATS = frozenset({9, 10})  # Excel's built-in 0% and 0.00%
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _STYLE = re.compile(rb'\bs="(\d+)"')
+SCAN_BLOCK = 1 << 22  # bytes of a sheet's XML looked through at a time
 _EMPTY_VALUE = re.compile(rb"<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>")
 
 
@@ -103,11 +107,9 @@ def _xlsx_marks(path: Path, name: str) -> tuple[frozenset[Position], tuple[Posit
     with zipfile.ZipFile(path) as archive:
         styles = _percent_styles(archive)
         part = _sheet_part(archive, name)
-        if part is None:
-            return frozenset(), ()
+        if part is None or not _may_have_marks(archive, part, styles):
+            return frozenset(), ()  # the usual case: nothing to look for, no parse
         data = archive.read(part)
-    if not styles and b"<f" not in data and b":f" not in data:
-        return frozenset(), ()  # the usual case: nothing to look for, no scan
     percent: set[Position] = set()
     uncached: list[Position] = []
     for match in _CELL.finditer(data):
@@ -124,6 +126,30 @@ def _xlsx_marks(path: Path, name: str) -> tuple[frozenset[Position], tuple[Posit
         ):
             uncached.append(position)
     return frozenset(percent), tuple(uncached)
+
+
+def _may_have_marks(archive: zipfile.ZipFile, part: str, styles: frozenset[int]) -> bool:
+    """Whether the sheet's XML may have a formula (``<f``, or ``:f`` under a namespace
+    prefix) or a cell in one of the percent ``styles`` (``s="9"``), looked for in the
+    bytes a block at a time rather than parsed. It may say yes wrongly (``<font``),
+    never no."""
+    styled = re.compile(rb'\bs="0*(?:%s)"' % b"|".join(b"%d" % s for s in sorted(styles)))
+    with archive.open(part) as stream:
+        tail = b""
+        while block := stream.read(SCAN_BLOCK):
+            data = tail + block
+            if _has_formula_start(data) or (styles and styled.search(data)):
+                return True
+            tail = data[-16:]  # a mark may begin in one block and end in the next
+    return False
+
+
+def _has_formula_start(data: bytes) -> bool:
+    """Whether ``data`` has ``<f`` or ``:f`` in it: one pass with numpy, several times
+    faster than two searches of the bytes."""
+    array = np.frombuffer(data, dtype=np.uint8)
+    before = array[:-1][array[1:] == ord("f")]
+    return bool(((before == ord("<")) | (before == ord(":"))).any())
 
 
 def _column_number(letters: bytes) -> int:
