@@ -238,13 +238,13 @@ def _arrow_blocks(path: Path, shape: _CsvShape, rows: int) -> Iterator[tuple[pd.
                 raise _ArrowGaveUp from None
             pending = pa.concat_tables([pending, pa.Table.from_batches([batch])])
             while pending.num_rows >= rows:
-                yield _arrow_frame(pending.slice(0, rows), width), handle.tell()
+                yield _block_frame(pending.slice(0, rows), width), handle.tell()
                 pending = pending.slice(rows)
         if pending.num_rows:
-            yield _arrow_frame(pending, width), handle.tell()
+            yield _block_frame(pending, width), handle.tell()
 
 
-def _arrow_frame(table: Any, width: int) -> pd.DataFrame:
+def _block_frame(table: Any, width: int) -> pd.DataFrame:
     frame: pd.DataFrame = table.to_pandas()
     frame.columns = pd.RangeIndex(width)
     return frame
