@@ -129,6 +129,13 @@ def for_people(column: str, value: object, lang: str) -> object:
     return value_label(column, value, lang)
 
 
+def shown_differently(column: str) -> bool:
+    """Whether :func:`for_people` may change a value of this column (the others it
+    leaves as they are, so a writer can pass them by)."""
+    named = ("municipality_code", "code", "primary_type", "types", "type", "group")
+    return column in named or column.endswith("_band")
+
+
 def write_csv(
     rows: Sequence[Mapping[str, object]],
     dest: Path,

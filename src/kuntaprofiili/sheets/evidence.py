@@ -27,7 +27,7 @@ from kuntaprofiili.core.scoring import BoolArray
 from kuntaprofiili.core.text import fold
 from kuntaprofiili.i18n import message
 from kuntaprofiili.sheets.columns import RowError, blank_cells
-from kuntaprofiili.sheets.read import Sheet
+from kuntaprofiili.sheets.read import Sheet, any_text
 from kuntaprofiili.sheets.template import evidence_column_of, evidence_header
 
 PARTS = ("source", "year", "note")  # the order of an item's columns in the results
@@ -76,6 +76,9 @@ def read_evidence(sheet: Sheet, questionnaire: Questionnaire, lang: str) -> Shee
             if position is None:
                 continue
             texts = sheet.frame[position]
+            if not any_text(texts):  # most evidence columns of a sheet are left empty
+                filled[part] = np.zeros(sheet.rows, dtype=bool)
+                continue
             filled[part] = ~blank_cells(texts)
             blank &= ~filled[part]
             name = evidence_header(item.id, part)

@@ -706,6 +706,8 @@ def _without_empty_rows(frame: pd.DataFrame, first_row: int) -> tuple[pd.DataFra
     keep the others' row numbers."""
     filled = np.zeros(len(frame), dtype=bool)
     for column in frame.columns:
+        if not any_text(frame[column]):
+            continue
         codes, uniques = pd.factorize(frame[column])
         if len(uniques):
             filled |= np.array([bool(u.strip()) for u in uniques.tolist()], dtype=bool)[codes]
@@ -722,6 +724,8 @@ def _without_long_cells(
     without the text being carried through the run."""
     found = list(flagged)
     for column in frame.columns:
+        if _longest(frame[column]) <= MAX_CELL:
+            continue
         long = frame[column].str.len().to_numpy() > MAX_CELL
         if long.any():
             found += [
@@ -730,3 +734,34 @@ def _without_long_cells(
             ]
             frame.loc[long, column] = ""
     return frame, tuple(found)
+
+
+def any_text(texts: pd.Series) -> bool:
+    """Whether some cell of a column is not the empty string: one pass in Arrow for a
+    block read by pyarrow, so that a sheet's many empty columns cost next to nothing."""
+    arrow = _arrow_text(texts)
+    if arrow is not None:
+        import pyarrow.compute as pc
+
+        return bool(pc.max(pc.binary_length(arrow)).as_py())
+    return bool((texts.astype(str) != "").any())
+
+
+def _longest(texts: pd.Series) -> int:
+    """The most characters in a cell of the column."""
+    arrow = _arrow_text(texts)
+    if arrow is not None:
+        import pyarrow.compute as pc
+
+        return int(pc.max(pc.utf8_length(arrow)).as_py() or 0)
+    return int(texts.str.len().max()) if len(texts) else 0
+
+
+def _arrow_text(texts: pd.Series) -> Any:
+    """The column's Arrow strings when it is held as such (no copy), else None."""
+    dtype = texts.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        import pyarrow as pa
+
+        return pa.array(texts.array)  # its __arrow_array__: the data as it is
+    return None

@@ -32,7 +32,7 @@ from kuntaprofiili.sheets.columns import (
     read_years,
 )
 from kuntaprofiili.sheets.places import Places, resolve_places
-from kuntaprofiili.sheets.read import Sheet
+from kuntaprofiili.sheets.read import Sheet, any_text
 
 if TYPE_CHECKING:
     from kuntaprofiili.sheets.context import BatchContext
@@ -90,9 +90,9 @@ def read_cells(
 ) -> Cells:
     """Encode every column at once and collect every bad cell.
 
-    Consumes the sheet's answer columns: each is dropped from ``sheet.frame`` once
-    encoded, so the text of a million rows is not kept twice. ``seen`` carries what
-    earlier blocks of the same sheet found.
+    ``seen`` carries what earlier blocks of the same sheet found. (A long sheet is read
+    in blocks, so its text is not held whole; dropping each encoded column from the
+    frame would cost more than it saves.)
     """
     q, frame = context.questionnaire, sheet.frame
     rows = sheet.row_numbers()
@@ -101,7 +101,6 @@ def read_cells(
     empty = np.ones(sheet.rows, dtype=bool)
     for item_id, position in layout.items.items():
         answers[item_id] = encode_column(q.item(item_id), frame[position])
-        del frame[position]  # the texts are no longer needed: a million rows fit in memory
         problems += cell_problems(
             answers[item_id], q.item(item_id), sheet.header[position], rows, lang
         )
@@ -111,7 +110,8 @@ def read_cells(
     places = resolve_places(frame[layout.municipality], context.municipalities, lang, names)
     empty &= places.blank
     for position in layout.unknown:
-        empty &= blank_cells(frame[position])
+        if any_text(frame[position]):
+            empty &= blank_cells(frame[position])
     years = None
     if layout.year is not None:
         years, bad_years = read_years(frame[layout.year])

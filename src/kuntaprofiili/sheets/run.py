@@ -67,8 +67,6 @@ def score_sheet(
 ) -> BatchOutcome:
     """Validate every cell, then score, classify, rank and advise the valid rows.
 
-    The sheet is consumed: its answer columns are dropped from ``sheet.frame`` as they
-    are encoded, so that a million rows need memory for their text only once.
     ``progress(done, total)`` is called after each column and stage.
     """
     return score_sheets([(sheet, 1.0)], context, lang, progress)

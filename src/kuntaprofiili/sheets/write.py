@@ -20,13 +20,16 @@ import pandas as pd
 
 from kuntaprofiili.errors import OutputFileError
 from kuntaprofiili.files.export import (
+    CONTROL_CHARACTERS,
     CSV_FORMATS,
+    FORMULA_PREFIXES,
     CsvDialect,
     CsvFormat,
     column_label,
     for_people,
     format_cell,
     neutralise,
+    shown_differently,
 )
 from kuntaprofiili.files.safeio import ensure_writable, write_atomic
 from kuntaprofiili.sheets.workbook_out import workbook_bytes
@@ -67,7 +70,7 @@ def people_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     for column in frame.columns:
         values = frame[column]
-        if _is_text(values.dtype):
+        if _is_text(values.dtype) and shown_differently(str(column)):
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
             shown = [for_people(str(column), _plain(u), lang) for u in uniques]
             out[column] = pd.Series(
@@ -98,12 +101,48 @@ def csv_columns(frame: pd.DataFrame, fmt: CsvFormat) -> list[Any]:
 
     columns = []
     for name in frame.columns:
-        codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+        values = frame[name]
+        if _many_distinct(values):  # row numbers, ranks, names: one per row
+            columns.append(_cells_in_arrow(values, fmt.delimiter))
+            continue
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
         cells = [_quoted(format_cell(_plain(u), fmt.decimal), fmt.delimiter) for u in uniques]
         cells.append("")  # code -1 (missing): an empty cell
         at = np.where(codes < 0, len(cells) - 1, codes).astype(np.int32)
         columns.append(pa.array(cells, type=pa.string()).take(pa.array(at)))
     return columns
+
+
+def _many_distinct(values: pd.Series) -> bool:
+    """Integers, or Arrow texts: columns formatted in Arrow, whatever their values."""
+    dtype = values.dtype
+    if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        return True
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def _cells_in_arrow(values: pd.Series, delimiter: str) -> Any:
+    """The cells of an integer or text column as ``format_cell`` and ``_quoted`` write
+    them, computed in Arrow: an integer as ``str(n)``; a text without control
+    characters, an apostrophe before a formula's first character, quoted where needed."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(values.array)
+    if isinstance(cells, pa.ChunkedArray):  # a block read by pyarrow comes in chunks
+        cells = cells.combine_chunks()
+    if not pa.types.is_string(cells.type) and not pa.types.is_large_string(cells.type):
+        return pc.fill_null(cells.cast(pa.string()), "")  # integers: digits only
+    cells = cells.cast(pa.string())
+    text = pc.replace_substring_regex(cells, CONTROL_CHARACTERS.pattern, "")
+    formula = pc.starts_with(text, FORMULA_PREFIXES[0])
+    for prefix in FORMULA_PREFIXES[1:]:
+        formula = pc.or_(formula, pc.starts_with(text, prefix))
+    text = pc.if_else(formula, pc.binary_join_element_wise("'", text, ""), text)
+    # the delimiter is ; , or a tab, none of them special inside a regex class
+    quote = pc.match_substring_regex(text, "[" + delimiter + '"\\r\\n]')
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+    return pc.fill_null(pc.if_else(quote, quoted, text), "")
 
 
 def csv_block(frame: pd.DataFrame, fmt: CsvFormat) -> str:
