@@ -38,8 +38,11 @@ one before):
 9. The smaller effort, a measure for the primary type, fewer types, and last the id.
 
 How it is computed: rules 5-9 do not change between picks, so each row's measures are
-sorted by them once; each pick then needs only a few (rows x measures) passes for rules
-1-4, in blocks of ``CHUNK`` rows so the arrays stay small.
+sorted by them once, as one integer key per measure (each need replaced by its place
+among the row's distinct needs, so that it packs with the other rules' fields); the
+measures that may not be suggested sort last and are cut off. Each pick then needs only
+a few narrow (rows x places) passes for rules 1-4: the first place with the lowest key
+of rules 1-4 is the pick. Rows are ranked in blocks of ``CHUNK`` so the arrays stay small.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ if TYPE_CHECKING:
     from kuntaprofiili.core.content import Measure
 
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
+WordArray = np.ndarray[Any, np.dtype[np.unsignedinteger[Any]]]
 
 UNKNOWN_SCORE = 50.0  # what a dimension without a score counts as when ranking
 KEY_WEIGHT = 2.0  # items this heavy are key items
@@ -153,6 +157,7 @@ def rank_measures(
     triggers = np.full(out.shape, -1, dtype=np.intp)
     scores = _item_matrix(table, items)
     weak, red_key = _weakness(table, items, scores)
+    needs = _Needs.of(table, scores, weak, red_key[:, [i.key for i in items]])
     shape = _Shapes.of(measures, items)
     for g, group_types in enumerate(groups if width else ()):
         in_aland = bool(aland[g]) if aland is not None else False
@@ -166,7 +171,7 @@ def rank_measures(
         part = shape.take(taking)
         for start in range(0, len(members) if len(taking) else 0, CHUNK):
             rows = members[start : start + CHUNK]
-            block = _Block(part, table, rows, scores[rows], weak[rows], red_key[rows])
+            block = _Block(part, needs.take(rows), scores, rows)
             picked, trig = block.rank(group_types, count, width)
             out[rows] = np.where(picked >= 0, taking[np.maximum(picked, 0)], -1)
             triggers[rows] = trig
@@ -193,14 +198,86 @@ def _weakness(
     return weak, red_key
 
 
+def _packed(flags: BoolArray) -> WordArray:
+    """(n x k) flags as (n x words) bit masks, in the narrowest unsigned words that hold
+    them (k <= 8: one uint8 per row)."""
+    octets = np.packbits(flags, axis=1, bitorder="little")
+    size = next((s for s in (1, 2, 4) if s >= octets.shape[1]), 8)
+    padded = np.zeros((len(flags), -(-octets.shape[1] // size) * size), dtype=np.uint8)
+    padded[:, : octets.shape[1]] = octets
+    return padded.view(f"<u{size}")
+
+
+def _narrow(most: int) -> type[np.signedinteger[Any]]:
+    """The narrowest signed integer type that holds 0..``most``."""
+    for kind in (np.int8, np.int16, np.int32):
+        if most <= np.iinfo(kind).max:
+            return kind
+    return np.int64
+
+
+@dataclass(frozen=True, slots=True)
+class _Needs:
+    """Per row, what may trigger a measure and how weak it is, for any set of types.
+
+    A *code* names what can trigger a measure: an item (its index) or a dimension
+    (``len(items)`` + its index); the last code, ``len(items) + len(_DIMENSIONS)``, is
+    never weak and pads the lists. Each code's need (a weak item's score, an unanswered
+    key item counting as 0; an open dimension's score, UNKNOWN_SCORE without one) is
+    kept as its place among the row's distinct needs: whole numbers in the same order,
+    equal for equal needs, so that a sort key packs into one integer.
+    """
+
+    rank: IntArray  # rows x codes
+    red: IntArray  # per row: the rank of the first need at or above RED
+    never: IntArray  # per row: the rank of a code that is not weak
+    red_key: WordArray  # per row: the red key items, as bit masks
+
+    @classmethod
+    def of(
+        cls, table: ScoreTable, scores: FloatArray, weak: BoolArray, red_key: BoolArray
+    ) -> _Needs:
+        codes = scores.shape[1] + len(_DIMENSIONS) + 1
+        rank = np.empty((table.rows, codes), dtype=_narrow(codes))
+        red, never = np.empty(table.rows, dtype=np.intp), np.empty(table.rows, dtype=np.intp)
+        for start in range(0, table.rows, CHUNK):  # a block at a time: the sort's arrays are big
+            at = slice(start, start + CHUNK)
+            dims = np.column_stack([table.dimensions[d][at] for d in _DIMENSIONS])
+            item_need = np.where(np.isnan(scores[at]), 0.0, scores[at])
+            need = np.column_stack(
+                [
+                    np.where(weak[at], item_need, np.inf),
+                    np.where(
+                        np.isnan(dims) | (dims < GREEN),  # below green or no score
+                        np.where(np.isnan(dims), UNKNOWN_SCORE, dims),
+                        np.inf,
+                    ),
+                    np.full(len(dims), np.inf),
+                ]
+            )
+            order = np.argsort(need, axis=1)
+            ordered = np.take_along_axis(need, order, axis=1)
+            dense = np.zeros(need.shape, dtype=rank.dtype)
+            np.cumsum(ordered[:, 1:] != ordered[:, :-1], axis=1, out=dense[:, 1:])
+            np.put_along_axis(rank[at], order, dense, axis=1)
+            lines = np.arange(len(dense))
+            red[at] = dense[lines, (ordered < RED).sum(axis=1)]
+            never[at] = dense[:, -1]  # the pad code's inf is the largest
+        return cls(rank, red, never, _packed(red_key))
+
+    def take(self, rows: IntArray) -> _Needs:
+        """The same for some rows."""
+        return _Needs(self.rank[rows], self.red[rows], self.never[rows], self.red_key[rows])
+
+
 @dataclass(frozen=True, slots=True)
 class _Shapes:
     """What ranking needs of the library, for one set of scored items."""
 
-    addressed: BoolArray  # measures x items: the measure addresses the item
-    padded: IntArray  # per measure: the items it addresses, in its own order; -1 after them
-    item_dim: IntArray  # each item's dimension index, padded with one 0
-    dims: BoolArray  # measures x dimensions, for measures that match by dimension
+    codes: IntArray  # per measure: the codes that may trigger it, in its own order, padded
+    by_dimension: BoolArray  # the measure matches by dimension (so its place is 0)
+    keys: WordArray  # per measure: the key items it addresses, as bit masks
+    code_dim: WordArray  # per code: its dimension as a bit (0 for the pad)
     done: list[list[tuple[int, frozenset[float]]]]  # per measure: (item, done scores)
     specific: BoolArray
     programme: BoolArray
@@ -209,23 +286,27 @@ class _Shapes:
     @classmethod
     def of(cls, measures: Sequence[Measure], items: Sequence[RankedItem]) -> _Shapes:
         at = {item.id: k for k, item in enumerate(items)}
+        lists = [[at[i] for i in m.items if i in at] for m in measures]
+        by_dimension = np.array([not listed for listed in lists], dtype=bool)
         addressed = np.zeros((len(measures), len(items)), dtype=bool)
-        lists = [np.array([at[i] for i in m.items if i in at], dtype=np.intp) for m in measures]
-        for j, listed in enumerate(lists):
+        for j, (m, listed) in enumerate(zip(measures, lists, strict=True)):
             addressed[j, listed] = True
-        done = [_done_scores(m, items, at) for m in measures]
-        item_dim = [_DIMENSIONS.index(i.dimension) for i in items]
-        dims = np.array([[d in m.dimensions for d in _DIMENSIONS] for m in measures], dtype=bool)
+            if not listed:  # in dimension order: equal scores go to the first dimension
+                lists[j] = [len(items) + d for d, x in enumerate(_DIMENSIONS) if x in m.dimensions]
+        # as wide as a power of two, so that a place in a list is a whole number of bits
         longest = max((len(listed) for listed in lists), default=0)
-        padded = np.full((len(measures), max(longest, 1)), -1, dtype=np.intp)
+        pad = len(items) + len(_DIMENSIONS)
+        codes = np.full((len(measures), 1 << max(longest - 1, 0).bit_length()), pad, dtype=np.intp)
         for j, listed in enumerate(lists):
-            padded[j, : len(listed)] = listed
+            codes[j, : len(listed)] = listed
+        key = np.array([i.key for i in items], dtype=bool)
+        dims = [_DIMENSIONS.index(i.dimension) for i in items] + list(range(len(_DIMENSIONS)))
         return cls(
-            addressed,
-            padded,
-            np.array([*item_dim, 0], dtype=np.intp),
-            dims.reshape(len(measures), len(_DIMENSIONS)),
-            done,
+            codes,
+            by_dimension,
+            _packed(addressed[:, key]),
+            _packed(np.eye(len(_DIMENSIONS) + 1, len(_DIMENSIONS), dtype=bool)[[*dims, -1]])[:, 0],
+            [_done_scores(m, items, at) for m in measures],
             np.array([m.type_specific for m in measures], dtype=bool),
             np.array([m.source.kind == "programme" for m in measures], dtype=bool),
             tuple(measures),
@@ -234,10 +315,10 @@ class _Shapes:
     def take(self, measures: IntArray) -> _Shapes:
         """The same for some of the measures, in the order given."""
         return _Shapes(
-            self.addressed[measures],
-            self.padded[measures],
-            self.item_dim,
-            self.dims[measures],
+            self.codes[measures],
+            self.by_dimension[measures],
+            self.keys[measures],
+            self.code_dim,
             [self.done[j] for j in measures.tolist()],
             self.specific[measures],
             self.programme[measures],
@@ -260,22 +341,86 @@ def _done_scores(
     return out
 
 
+_OUT = 16  # a pick key this high means: not allowed
+_INT32_BITS = 31  # sort keys of at most this many bits are int32, others int64
+
+
+@dataclass(slots=True)
+class _Left:
+    """The rows of a block still picking: per place (the row's measures sorted by rules
+    5-9) what rules 1-4 need, and per row what its picks so far did."""
+
+    rows: IntArray  # the block's rows
+    state: np.ndarray[Any, np.dtype[np.int8]]  # per place: _OUT (none, or picked), 1 (repeat)
+    code: IntArray  # per place: the measure and its trigger's place in its list, as one code
+    trig: IntArray  # per place: the trigger
+    dim: WordArray  # per place: the trigger's dimension, as a bit
+    keys: list[WordArray]  # per place: the key items the measure addresses
+    uncovered: list[WordArray]  # per row: its red key items that no pick addresses yet
+    dims: WordArray  # per row: the dimensions picked so far
+    any_specific: BoolArray  # per row: a type-specific measure is picked
+    measure_of: IntArray  # per code: the measure
+    specific_of: BoolArray  # per code: the measure is type-specific
+
+    def keep(self, kept: IntArray) -> _Left:
+        """Only the rows ``kept`` (positions in these arrays)."""
+        return _Left(
+            self.rows[kept],
+            self.state[kept],
+            self.code[kept],
+            self.trig[kept],
+            self.dim[kept],
+            [w[kept] for w in self.keys],
+            [u[kept] for u in self.uncovered],
+            self.dims[kept],
+            self.any_specific[kept],
+            self.measure_of,
+            self.specific_of,
+        )
+
+    def to_cover(self) -> BoolArray:
+        """Per row: some red key item is left to cover."""
+        out = np.zeros(len(self.rows), dtype=bool)
+        for u in self.uncovered:
+            out |= u != 0
+        return out
+
+    def key(self, k: int, count: int) -> np.ndarray[Any, np.dtype[np.int8]]:
+        """Per row and place, the pick key of rules 1-4 (bits 8, 4, 2, 1), _OUT or more
+        where the measure may not be picked; places already follow rules 5-9, so the
+        first place with the lowest key is the pick."""
+        key = self.state.copy()
+        covers = np.zeros(key.shape, dtype=bool)
+        for w, u in zip(self.keys, self.uncovered, strict=True):
+            covers |= (w & u[:, None]) != 0
+        key |= np.where(covers, 0, _OUT if k >= count else 2).astype(np.int8)
+        one_dim = (self.dims != 0) & ((self.dims & (self.dims - 1)) == 0)
+        if one_dim.any():
+            same_dim = (self.dim & np.where(one_dim, self.dims, 0)[:, None]) != 0
+            key |= same_dim.view(np.int8) << 2
+        if k == count - 1:
+            others = ~self.any_specific[:, None] & ~self.specific_of[self.code]
+            key |= others.view(np.int8) << 3
+        return key
+
+    def pick(self, best: IntArray) -> tuple[IntArray, IntArray]:
+        """Each row picks its place ``best``: the measures and their triggers."""
+        line = np.arange(len(best))
+        code, trig = self.code[line, best], self.trig[line, best]
+        self.state |= (self.trig == trig[:, None]).view(np.int8)
+        self.state[line, best] = _OUT
+        for w, u in zip(self.keys, self.uncovered, strict=True):
+            u &= ~w[line, best]
+        self.dims |= self.dim[line, best]
+        self.any_specific |= self.specific_of[code]
+        return self.measure_of[code], trig.astype(np.intp)
+
+
 class _Block:
     """The ranking of a block of rows that share one set of types."""
 
-    def __init__(
-        self,
-        shapes: _Shapes,
-        table: ScoreTable,
-        rows: IntArray,
-        scores: FloatArray,
-        weak: BoolArray,
-        red_key: BoolArray,
-    ) -> None:
-        self.shapes, self.scores, self.weak, self.red_key = shapes, scores, weak, red_key
-        dims = np.column_stack([table.dimensions[d][rows] for d in _DIMENSIONS])
-        self.dims = np.where(np.isnan(dims), UNKNOWN_SCORE, dims)
-        self.dim_open = np.isnan(dims) | (dims < GREEN)  # below green or no score
+    def __init__(self, shapes: _Shapes, needs: _Needs, scores: FloatArray, rows: IntArray) -> None:
+        self.shapes, self.needs, self.scores, self.rows = shapes, needs, scores, rows
 
     def rank(
         self,
@@ -285,97 +430,102 @@ class _Block:
     ) -> tuple[IntArray, IntArray]:
         """Picks (indexes into the block's measures, -1: none) and their trigger codes,
         ``width`` per row."""
-        s = self.shapes
-        rows, items = self.weak.shape
-        need, trigger, place, eligible = self._needs()
-        eligible &= ~self._done()
-        tdim = np.where(trigger < items, s.item_dim[np.minimum(trigger, items)], trigger - items)
-        order = self._static_order(need, place, types)
-        key_items = np.flatnonzero(self.red_key.any(axis=0))
-        red = self.red_key[:, key_items]  # rows x red key items
-        # red key items x measures; as floats, so the product below runs in BLAS (exact:
-        # it only counts a few items)
-        addresses = s.addressed[:, key_items].T.astype(np.float32)
-        covered = np.zeros(red.shape, dtype=bool)
-        used = np.zeros((rows, items + len(_DIMENSIONS)), dtype=bool)
-        dim_picked = np.zeros((rows, len(_DIMENSIONS)), dtype=bool)
-        any_specific = np.zeros(rows, dtype=bool)
-        out = np.full((rows, width), -1, dtype=np.intp)
+        out = np.full((len(self.rows), width), -1, dtype=np.intp)
         codes = np.full(out.shape, -1, dtype=np.intp)
-        active = np.arange(rows)  # rows still picking: one without a pick never gets one
+        left = self._places(types)
+        if left is None:
+            return out, codes
         for k in range(width):
-            if not len(active):
+            if k >= count:  # past count, only to give a red key item its measure
+                left = left.keep(np.flatnonzero(left.to_cover()))
+            if not len(left.rows):
                 break
-            at = slice(None) if len(active) == rows else active  # a view while all are left
-            trig, t_dim, allow = trigger[at], tdim[at], eligible[at]
-            covers = ((red[at] & ~covered[at]).astype(np.float32) @ addresses) > 0
-            picked_dims = dim_picked[at]
-            one_dim = picked_dims.sum(axis=1) == 1
-            same_dim = one_dim[:, None] & np.take_along_axis(picked_dims, t_dim, axis=1)
-            repeat = np.take_along_axis(used[at], trig, axis=1)
-            force = (k == count - 1) & ~any_specific[at]
-            c1 = force[:, None] & ~s.specific[None, :]
-            key = ((c1 * 2 + same_dim) * 2 + ~covers) * 2 + repeat
-            allowed = allow & covers if k >= count else allow
-            key = np.where(allowed, key * s.addressed.shape[0] + order[at], np.iinfo(np.int64).max)
+            key = left.key(k, count)
             best = np.argmin(key, axis=1)
-            ok = allowed[np.arange(len(active)), best]
-            r, b = active[ok], best[ok]
-            t = trig[np.flatnonzero(ok), b]
-            out[r, k], codes[r, k] = b, t
-            eligible[r, b] = False
-            covered[r] |= addresses.T[b].astype(bool)
-            used[r, t] = True
-            dim_picked[r, t_dim[np.flatnonzero(ok), b]] = True
-            any_specific[r] |= s.specific[b]
-            active = r
+            ok = key[np.arange(len(best)), best] < _OUT
+            if not ok.all():  # a row without a pick now never gets one
+                kept = np.flatnonzero(ok)
+                left, best = left.keep(kept), best[kept]
+            out[left.rows, k], codes[left.rows, k] = left.pick(best)
         return out, codes
 
-    def _needs(self) -> tuple[FloatArray, IntArray, IntArray, BoolArray]:
-        """Per row and measure: need, trigger code, trigger's place, and whether it may
-        be suggested at all (some addressed item weak, or a dimension match)."""
+    def _places(self, types: tuple[MunicipalityType, ...]) -> _Left | None:
+        """Each row's measures that may be suggested, sorted by rules 5-9 (which do not
+        change between picks); None when no row has any."""
         s = self.shapes
-        rows, items = self.weak.shape
-        shape = (rows, len(s.padded))
-        need, trigger = np.full(shape, np.inf), np.zeros(shape, dtype=np.intp)
-        place = np.zeros(shape, dtype=np.intp)
-        item_need = np.where(self.weak, np.nan_to_num(self.scores, nan=0.0), np.inf)
-        listing = np.flatnonzero(s.padded[:, 0] >= 0)
-        if len(listing):
-            # each measure's listed items side by side, padded with an item that is never
-            # weak; the weakest weak item, and equal scores go to the one listed first
-            padded = np.column_stack([item_need, np.full(rows, np.inf)])
-            lists = s.padded[listing]
-            best, at = padded[:, lists[:, 0]], np.zeros((rows, len(listing)), dtype=np.intp)
-            for k in range(1, lists.shape[1]):  # a few passes over (rows x measures)
-                candidate = padded[:, lists[:, k]]
-                better = candidate < best
-                best = np.where(better, candidate, best)
-                at[better] = k
-            need[:, listing] = best
-            trigger[:, listing] = lists[np.arange(len(listing)), at]
-            place[:, listing] = at
-        for j in np.flatnonzero(s.padded[:, 0] < 0):
-            open_dims = np.where(s.dims[j] & self.dim_open, self.dims, np.inf)
-            at = np.argmin(open_dims, axis=1)
-            need[:, j], trigger[:, j] = open_dims[np.arange(rows), at], items + at
-        return need, trigger, place, np.isfinite(need)
-
-    def _done(self) -> BoolArray:
-        """Measures the answers say are already in place."""
-        rows = self.scores.shape[0]
-        done = np.zeros((rows, len(self.shapes.done)), dtype=bool)
-        for j, conditions in enumerate(self.shapes.done):
-            if conditions:
-                done[:, j] = np.logical_and.reduce(
-                    [np.isin(self.scores[:, i], sorted(held)) for i, held in conditions]
+        measures, lb = len(s.measures), (s.codes.shape[1] - 1).bit_length()
+        need, at = self._needs(lb)
+        eligible = need < self.needs.never[:, None]
+        for j, conditions in enumerate(s.done):
+            if conditions:  # the answers say the measure is already in place
+                eligible[:, j] &= ~np.logical_and.reduce(
+                    [np.isin(self.scores[self.rows, i], sorted(held)) for i, held in conditions]
                 )
-        return done
+        places = int(eligible.sum(axis=1).max(initial=0))
+        if not places:
+            return None
+        fb, rb = max(measures - 1, 0).bit_length(), max(len(s.code_dim) - 1, 0).bit_length()
+        # per measure and place in its list, all of the key but rule 5 and the need;
+        # the fields, lowest first: place, fixed rank (rule 9), place again unless the
+        # measure matches by dimension (rule 8 sees 0 then), need, rules 7 and 6
+        fixed = self._fixed_rank(types)
+        place = np.arange(s.codes.shape[1])
+        written = (place > 0) & ~s.by_dimension[:, None]
+        low = (fixed[:, None] << lb) | place
+        static = (
+            ((written * 4 + ~s.specific[:, None] * 2 + ~s.programme[:, None]) << (rb + 2 * lb + fb))
+            | (np.where(s.by_dimension[:, None], 0, place) << (lb + fb))
+            | low
+        )
+        bits = 4 + rb + 2 * lb + fb
+        if bits > 63:
+            raise ValueError(f"ranking {measures} measures needs {bits}-bit keys")
+        kind = np.int32 if bits <= _INT32_BITS else np.int64
+        red = (need >= self.needs.red[:, None]).astype(kind) << (bits - 1)
+        key = (
+            red
+            | (need.astype(kind) << (2 * lb + fb))
+            | static.astype(kind).ravel()[at + np.arange(measures)[None, :] * s.codes.shape[1]]
+        )
+        none = np.iinfo(kind).max
+        order = np.sort(np.where(eligible, key, none), axis=1)[:, :places]
+        code = np.where(order != none, order & ((1 << (lb + fb)) - 1), 0).astype(np.intp)
+        # per code (fixed rank << lb | place): the measure, its trigger, ...
+        measure_of = np.zeros(1 << (lb + fb), dtype=np.intp)
+        trig_of = np.full(1 << (lb + fb), len(s.code_dim) - 1, dtype=_narrow(len(s.code_dim)))
+        words = np.zeros((1 << (lb + fb), s.keys.shape[1]), dtype=s.keys.dtype)
+        flat = low.ravel()
+        measure_of[flat] = np.repeat(np.arange(measures), len(place))
+        trig_of[flat] = s.codes.ravel()
+        words[flat] = np.repeat(s.keys, len(place), axis=0)
+        trig = trig_of[code]
+        return _Left(
+            np.arange(len(self.rows)),
+            np.where(order != none, 0, _OUT).astype(np.int8),
+            code,
+            trig,
+            s.code_dim[trig],
+            [words[:, w][code] for w in range(words.shape[1])],
+            [self.needs.red_key[:, w].copy() for w in range(self.needs.red_key.shape[1])],
+            np.zeros(len(self.rows), dtype=s.code_dim.dtype),
+            np.zeros(len(self.rows), dtype=bool),
+            measure_of,
+            s.specific[measure_of],
+        )
 
-    def _static_order(
-        self, need: FloatArray, place: IntArray, types: tuple[MunicipalityType, ...]
-    ) -> IntArray:
-        """Each measure's position per row by rules 5-9, which do not change between picks."""
+    def _needs(self, lb: int) -> tuple[IntArray, IntArray]:
+        """Per row and measure: the rank of its need (its weakest code) and that code's
+        place in its list; on equal needs the one listed first."""
+        s, rank = self.shapes, self.needs.rank
+        kind = _narrow(((len(s.code_dim) - 1) << lb) + s.codes.shape[1])
+        best = np.full((len(self.rows), len(s.measures)), np.iinfo(kind).max, dtype=kind)
+        pad = len(s.code_dim) - 1
+        for k in np.flatnonzero((s.codes != pad).any(axis=0)):
+            np.minimum(best, (rank[:, s.codes[:, k]].astype(kind) << lb) + k, out=best)
+        return best >> lb, best & ((1 << lb) - 1)
+
+    def _fixed_rank(self, types: tuple[MunicipalityType, ...]) -> IntArray:
+        """Each measure's place by rule 9: effort, the primary type, fewer types, the id."""
         s = self.shapes
         fixed = sorted(
             range(len(s.measures)),
@@ -386,17 +536,6 @@ class _Block:
                 s.measures[j].id,
             ),
         )
-        fixed_rank = np.empty(len(fixed), dtype=np.intp)
-        fixed_rank[fixed] = np.arange(len(fixed))
-        finite = np.where(np.isfinite(need), need, 1e9)
-        shape = need.shape
-        # the integer keys packed into two, so that the sort makes three passes, not seven
-        first = (
-            ((finite >= RED) * 2 + (place > 0)) * 2 + np.broadcast_to(~s.specific, shape)
-        ) * 2 + np.broadcast_to(~s.programme, shape)
-        last = place.astype(np.int64) * len(fixed) + np.broadcast_to(fixed_rank, shape)
-        keys = (last, finite, first)
-        by = np.lexsort(keys, axis=1)
-        order = np.empty(shape, dtype=np.intp)
-        np.put_along_axis(order, by, np.broadcast_to(np.arange(shape[1]), shape), axis=1)
-        return order
+        rank = np.empty(len(fixed), dtype=np.intp)
+        rank[fixed] = np.arange(len(fixed))
+        return rank
