@@ -157,8 +157,10 @@ def rank_measures(
     triggers = np.full(out.shape, -1, dtype=np.intp)
     scores = _item_matrix(table, items)
     weak, red_key = _weakness(table, items, scores)
-    needs = _Needs.of(table, scores, weak, red_key[:, [i.key for i in items]])
+    needs = _Needs.of(table, scores, weak, red_key[[i.key for i in items]])
     shape = _Shapes.of(measures, items)
+    done = [_done(conditions, scores) for conditions in shape.done]
+    fixed: dict[MunicipalityType, IntArray] = {}
     for g, group_types in enumerate(groups if width else ()):
         in_aland = bool(aland[g]) if aland is not None else False
         suiting = np.array(
@@ -169,33 +171,61 @@ def rank_measures(
         # only the measures that suit the set of types take part: fewer columns to rank
         taking = np.flatnonzero(suiting)
         part = shape.take(taking)
+        if group_types[0] not in fixed:
+            fixed[group_types[0]] = _fixed_rank(measures, group_types[0])
         for start in range(0, len(members) if len(taking) else 0, CHUNK):
             rows = members[start : start + CHUNK]
-            block = _Block(part, needs.take(rows), scores, rows)
-            picked, trig = block.rank(group_types, count, width)
+            in_place = [
+                (k, done[j][rows]) for k, j in enumerate(taking.tolist()) if done[j] is not None
+            ]
+            block = _Block(part, needs.take(rows), in_place, fixed[group_types[0]][taking])
+            picked, trig = block.rank(count, width)
             out[rows] = np.where(picked >= 0, taking[np.maximum(picked, 0)], -1)
             triggers[rows] = trig
-    return Ranking(out, triggers, weak, tuple(items), tuple(measures))
+    return Ranking(out, triggers, np.ascontiguousarray(weak.T), tuple(items), tuple(measures))
 
 
 def _item_matrix(table: ScoreTable, items: Sequence[RankedItem]) -> FloatArray:
-    """(rows x items) scores, NaN where unanswered."""
+    """(items x rows) scores, NaN where unanswered."""
     columns = [table.items.get(i.id, np.full(table.rows, np.nan)) for i in items]
-    return np.column_stack(columns) if columns else np.zeros((table.rows, 0))
+    return np.stack(columns) if columns else np.zeros((0, table.rows))
 
 
 def _weakness(
     table: ScoreTable, items: Sequence[RankedItem], scores: FloatArray
 ) -> tuple[BoolArray, BoolArray]:
-    """(rows x items): weak (below green, or a key item asked and unanswered), and red key."""
+    """(items x rows): weak (below green, or a key item asked and unanswered), and red key."""
     asked = [table.applicable.get(i.id, np.zeros(table.rows, dtype=bool)) for i in items]
-    applicable = np.column_stack(asked) if asked else np.zeros(scores.shape, dtype=bool)
-    key = np.array([i.key for i in items], dtype=bool)
+    applicable = np.stack(asked) if asked else np.zeros(scores.shape, dtype=bool)
+    key = np.array([[i.key] for i in items], dtype=bool).reshape(len(items), 1)
     missing = np.isnan(scores) & applicable & key
     with np.errstate(invalid="ignore"):
         weak = (scores < GREEN) | missing
         red_key = ((scores < RED) | missing) & key
     return weak, red_key
+
+
+def _done(conditions: list[tuple[int, frozenset[float]]], scores: FloatArray) -> BoolArray | None:
+    """Per row, whether the answers say a measure is already in place; None: never."""
+    if not conditions:
+        return None
+    return np.logical_and.reduce([np.isin(scores[i], sorted(held)) for i, held in conditions])
+
+
+def _fixed_rank(measures: Sequence[Measure], primary: MunicipalityType) -> IntArray:
+    """Each measure's place by rule 9: effort, the primary type, fewer types, the id."""
+    fixed = sorted(
+        range(len(measures)),
+        key=lambda j: (
+            measures[j].effort.rank,
+            0 if primary in measures[j].types else 1,
+            len(measures[j].types),
+            measures[j].id,
+        ),
+    )
+    rank = np.empty(len(fixed), dtype=np.intp)
+    rank[fixed] = np.arange(len(fixed))
+    return rank
 
 
 def _packed(flags: BoolArray) -> WordArray:
@@ -223,51 +253,58 @@ class _Needs:
     A *code* names what can trigger a measure: an item (its index) or a dimension
     (``len(items)`` + its index); the last code, ``len(items) + len(_DIMENSIONS)``, is
     never weak and pads the lists. Each code's need (a weak item's score, an unanswered
-    key item counting as 0; an open dimension's score, UNKNOWN_SCORE without one) is
-    kept as its place among the row's distinct needs: whole numbers in the same order,
-    equal for equal needs, so that a sort key packs into one integer.
+    key item counting as 0; an open dimension's score, UNKNOWN_SCORE without one; inf
+    when not weak) is kept as a whole number in the same order, so that the sort key of
+    rules 5-9 packs into one integer: its place among the row's distinct needs (``bits``
+    bits), and above that, past three bits left free for rules 6 and 7, rule 5's flag
+    (the need is not red).
     """
 
     rank: IntArray  # rows x codes
-    red: IntArray  # per row: the rank of the first need at or above RED
     never: IntArray  # per row: the rank of a code that is not weak
     red_key: WordArray  # per row: the red key items, as bit masks
+    bits: int
 
     @classmethod
     def of(
         cls, table: ScoreTable, scores: FloatArray, weak: BoolArray, red_key: BoolArray
     ) -> _Needs:
-        codes = scores.shape[1] + len(_DIMENSIONS) + 1
-        rank = np.empty((table.rows, codes), dtype=_narrow(codes))
-        red, never = np.empty(table.rows, dtype=np.intp), np.empty(table.rows, dtype=np.intp)
+        items, codes = len(scores), len(scores) + len(_DIMENSIONS) + 1
+        bits = (codes - 1).bit_length()
+        rank = np.empty((table.rows, codes), dtype=_narrow((1 << (bits + 4 + 3)) - 1))
+        never = np.empty(table.rows, dtype=rank.dtype)
         for start in range(0, table.rows, CHUNK):  # a block at a time: the sort's arrays are big
             at = slice(start, start + CHUNK)
-            dims = np.column_stack([table.dimensions[d][at] for d in _DIMENSIONS])
-            item_need = np.where(np.isnan(scores[at]), 0.0, scores[at])
-            need = np.column_stack(
-                [
-                    np.where(weak[at], item_need, np.inf),
-                    np.where(
-                        np.isnan(dims) | (dims < GREEN),  # below green or no score
-                        np.where(np.isnan(dims), UNKNOWN_SCORE, dims),
-                        np.inf,
-                    ),
-                    np.full(len(dims), np.inf),
-                ]
+            need = np.full((codes, len(rank[at])), np.inf)
+            np.copyto(need[:items], scores[:, at], where=weak[:, at])
+            need[:items][np.isnan(need[:items])] = 0.0  # an unanswered key item
+            dims = np.stack([table.dimensions[d][at] for d in _DIMENSIONS])
+            need[items:-1] = np.where(
+                np.isnan(dims) | (dims < GREEN),  # below green or no score
+                np.where(np.isnan(dims), UNKNOWN_SCORE, dims),
+                np.inf,
             )
-            order = np.argsort(need, axis=1)
-            ordered = np.take_along_axis(need, order, axis=1)
-            dense = np.zeros(need.shape, dtype=rank.dtype)
-            np.cumsum(ordered[:, 1:] != ordered[:, :-1], axis=1, out=dense[:, 1:])
-            np.put_along_axis(rank[at], order, dense, axis=1)
-            lines = np.arange(len(dense))
-            red[at] = dense[lines, (ordered < RED).sum(axis=1)]
-            never[at] = dense[:, -1]  # the pad code's inf is the largest
-        return cls(rank, red, never, _packed(red_key))
+            rank[at], never[at] = _dense_ranks(np.ascontiguousarray(need.T), bits, rank.dtype)
+        return cls(rank, never, _packed(red_key.T), bits)
 
     def take(self, rows: IntArray) -> _Needs:
         """The same for some rows."""
-        return _Needs(self.rank[rows], self.red[rows], self.never[rows], self.red_key[rows])
+        return _Needs(self.rank[rows], self.never[rows], self.red_key[rows], self.bits)
+
+
+def _dense_ranks(
+    need: FloatArray, bits: int, kind: type[np.signedinteger[Any]]
+) -> tuple[IntArray, IntArray]:
+    """(rows x codes) needs as their :class:`_Needs` ranks, and each row's largest."""
+    rows, codes = need.shape
+    flat = (np.argsort(need, axis=1) + (np.arange(rows) * codes)[:, None]).ravel()
+    ordered = need.ravel()[flat].reshape(need.shape)
+    dense = np.zeros(need.shape, dtype=kind)
+    np.cumsum(ordered[:, 1:] != ordered[:, :-1], axis=1, out=dense[:, 1:])
+    np.bitwise_or(dense, 1 << (bits + 3), out=dense, where=ordered >= RED)
+    rank = np.empty(need.shape, dtype=kind)
+    np.put(rank, flat, dense)
+    return rank, dense[:, -1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +318,6 @@ class _Shapes:
     done: list[list[tuple[int, frozenset[float]]]]  # per measure: (item, done scores)
     specific: BoolArray
     programme: BoolArray
-    measures: tuple[Measure, ...]
 
     @classmethod
     def of(cls, measures: Sequence[Measure], items: Sequence[RankedItem]) -> _Shapes:
@@ -309,7 +345,6 @@ class _Shapes:
             [_done_scores(m, items, at) for m in measures],
             np.array([m.type_specific for m in measures], dtype=bool),
             np.array([m.source.kind == "programme" for m in measures], dtype=bool),
-            tuple(measures),
         )
 
     def take(self, measures: IntArray) -> _Shapes:
@@ -322,7 +357,6 @@ class _Shapes:
             [self.done[j] for j in measures.tolist()],
             self.specific[measures],
             self.programme[measures],
-            tuple(self.measures[j] for j in measures.tolist()),
         )
 
 
@@ -390,10 +424,11 @@ class _Left:
         where the measure may not be picked; places already follow rules 5-9, so the
         first place with the lowest key is the pick."""
         key = self.state.copy()
-        covers = np.zeros(key.shape, dtype=bool)
-        for w, u in zip(self.keys, self.uncovered, strict=True):
-            covers |= (w & u[:, None]) != 0
-        key |= np.where(covers, 0, _OUT if k >= count else 2).astype(np.int8)
+        if k >= count or self.to_cover().any():  # else no place covers, and bit 2 is moot
+            uncovers = np.ones(key.shape, dtype=bool)
+            for w, u in zip(self.keys, self.uncovered, strict=True):
+                uncovers &= (w & u[:, None]) == 0
+            key |= uncovers.view(np.int8) << (4 if k >= count else 1)  # past count: _OUT
         one_dim = (self.dims != 0) & ((self.dims & (self.dims - 1)) == 0)
         if one_dim.any():
             same_dim = (self.dim & np.where(one_dim, self.dims, 0)[:, None]) != 0
@@ -419,20 +454,23 @@ class _Left:
 class _Block:
     """The ranking of a block of rows that share one set of types."""
 
-    def __init__(self, shapes: _Shapes, needs: _Needs, scores: FloatArray, rows: IntArray) -> None:
-        self.shapes, self.needs, self.scores, self.rows = shapes, needs, scores, rows
-
-    def rank(
+    def __init__(
         self,
-        types: tuple[MunicipalityType, ...],
-        count: int,
-        width: int,
-    ) -> tuple[IntArray, IntArray]:
+        shapes: _Shapes,
+        needs: _Needs,
+        done: list[tuple[int, BoolArray]],
+        fixed: IntArray,
+    ) -> None:
+        """``done``: (measure, rows where it is already in place); ``fixed``: each
+        measure's rank by rule 9 (distinct, not necessarily 0..n-1)."""
+        self.shapes, self.needs, self.done, self.fixed = shapes, needs, done, fixed
+
+    def rank(self, count: int, width: int) -> tuple[IntArray, IntArray]:
         """Picks (indexes into the block's measures, -1: none) and their trigger codes,
         ``width`` per row."""
-        out = np.full((len(self.rows), width), -1, dtype=np.intp)
+        out = np.full((len(self.needs.rank), width), -1, dtype=np.intp)
         codes = np.full(out.shape, -1, dtype=np.intp)
-        left = self._places(types)
+        left = self._places()
         if left is None:
             return out, codes
         for k in range(width):
@@ -449,93 +487,73 @@ class _Block:
             out[left.rows, k], codes[left.rows, k] = left.pick(best)
         return out, codes
 
-    def _places(self, types: tuple[MunicipalityType, ...]) -> _Left | None:
+    def _places(self) -> _Left | None:
         """Each row's measures that may be suggested, sorted by rules 5-9 (which do not
         change between picks); None when no row has any."""
-        s = self.shapes
-        measures, lb = len(s.measures), (s.codes.shape[1] - 1).bit_length()
-        need, at = self._needs(lb)
-        eligible = need < self.needs.never[:, None]
-        for j, conditions in enumerate(s.done):
-            if conditions:  # the answers say the measure is already in place
-                eligible[:, j] &= ~np.logical_and.reduce(
-                    [np.isin(self.scores[self.rows, i], sorted(held)) for i, held in conditions]
-                )
+        s, n = self.shapes, self.needs
+        measures, width = s.codes.shape
+        lb = (width - 1).bit_length()
+        best = self._needs(lb)
+        eligible = best < (n.never.astype(np.int64) << lb)[:, None]
+        for j, done in self.done:
+            eligible[:, j] &= ~done
         places = int(eligible.sum(axis=1).max(initial=0))
         if not places:
             return None
-        fb, rb = max(measures - 1, 0).bit_length(), max(len(s.code_dim) - 1, 0).bit_length()
-        # per measure and place in its list, all of the key but rule 5 and the need;
-        # the fields, lowest first: place, fixed rank (rule 9), place again unless the
-        # measure matches by dimension (rule 8 sees 0 then), need, rules 7 and 6
-        fixed = self._fixed_rank(types)
-        place = np.arange(s.codes.shape[1])
-        written = (place > 0) & ~s.by_dimension[:, None]
-        low = (fixed[:, None] << lb) | place
-        static = (
-            ((written * 4 + ~s.specific[:, None] * 2 + ~s.programme[:, None]) << (rb + 2 * lb + fb))
-            | (np.where(s.by_dimension[:, None], 0, place) << (lb + fb))
-            | low
-        )
-        bits = 4 + rb + 2 * lb + fb
+        # the key's fields, lowest first: the trigger's place in its list, the rank by
+        # rule 9, that place again unless the measure matches by dimension (rule 8 sees
+        # 0 then), the need's rank; rule 7's two bits, rule 6, rule 5 (from the rank)
+        fb = int(self.fixed.max()).bit_length()
+        bits = 2 * lb + fb + n.bits + 4
         if bits > 63:
             raise ValueError(f"ranking {measures} measures needs {bits}-bit keys")
         kind = np.int32 if bits <= _INT32_BITS else np.int64
-        red = (need >= self.needs.red[:, None]).astype(kind) << (bits - 1)
-        key = (
-            red
-            | (need.astype(kind) << (2 * lb + fb))
-            | static.astype(kind).ravel()[at + np.arange(measures)[None, :] * s.codes.shape[1]]
-        )
+        place = np.arange(width)
+        low = (self.fixed[:, None] << lb) | place
+        rule7 = ~s.specific[:, None] * 2 + ~s.programme[:, None]
+        # per measure and place in its list: what to add to best << (lb + fb)
+        extra = (
+            low
+            + ((rule7 + ((place > 0) & ~s.by_dimension[:, None]) * 4) << (2 * lb + fb + n.bits))
+            - np.where(s.by_dimension[:, None], place << (lb + fb), 0)
+        ).astype(kind)
+        key = best.astype(kind) << (lb + fb)
+        key += extra.ravel()[(best & (width - 1)) + (np.arange(measures) * width)[None, :]]
         none = np.iinfo(kind).max
         order = np.sort(np.where(eligible, key, none), axis=1)[:, :places]
-        code = np.where(order != none, order & ((1 << (lb + fb)) - 1), 0).astype(np.intp)
-        # per code (fixed rank << lb | place): the measure, its trigger, ...
+        code = order & ((1 << (lb + fb)) - 1)
+        # per code (rule 9 rank << lb | place): the measure, its trigger, ...
         measure_of = np.zeros(1 << (lb + fb), dtype=np.intp)
         trig_of = np.full(1 << (lb + fb), len(s.code_dim) - 1, dtype=_narrow(len(s.code_dim)))
         words = np.zeros((1 << (lb + fb), s.keys.shape[1]), dtype=s.keys.dtype)
-        flat = low.ravel()
-        measure_of[flat] = np.repeat(np.arange(measures), len(place))
-        trig_of[flat] = s.codes.ravel()
-        words[flat] = np.repeat(s.keys, len(place), axis=0)
+        measure_of[low.ravel()] = np.repeat(np.arange(measures), width)
+        trig_of[low.ravel()] = s.codes.ravel()
+        words[low.ravel()] = np.repeat(s.keys, width, axis=0)
         trig = trig_of[code]
         return _Left(
-            np.arange(len(self.rows)),
-            np.where(order != none, 0, _OUT).astype(np.int8),
+            np.arange(len(order)),
+            (order == none).view(np.int8) << 4,
             code,
             trig,
             s.code_dim[trig],
             [words[:, w][code] for w in range(words.shape[1])],
-            [self.needs.red_key[:, w].copy() for w in range(self.needs.red_key.shape[1])],
-            np.zeros(len(self.rows), dtype=s.code_dim.dtype),
-            np.zeros(len(self.rows), dtype=bool),
+            [n.red_key[:, w].copy() for w in range(n.red_key.shape[1])],
+            np.zeros(len(order), dtype=s.code_dim.dtype),
+            np.zeros(len(order), dtype=bool),
             measure_of,
             s.specific[measure_of],
         )
 
-    def _needs(self, lb: int) -> tuple[IntArray, IntArray]:
-        """Per row and measure: the rank of its need (its weakest code) and that code's
-        place in its list; on equal needs the one listed first."""
+    def _needs(self, lb: int) -> IntArray:
+        """Per row and measure: its need (its weakest code's rank) << lb, plus that
+        code's place in its list; on equal needs the one listed first."""
         s, rank = self.shapes, self.needs.rank
-        kind = _narrow(((len(s.code_dim) - 1) << lb) + s.codes.shape[1])
-        best = np.full((len(self.rows), len(s.measures)), np.iinfo(kind).max, dtype=kind)
+        kind = _narrow((1 << (self.needs.bits + 4 + lb)) - 1)
+        best = np.full((len(rank), len(s.codes)), np.iinfo(kind).max, dtype=kind)
         pad = len(s.code_dim) - 1
         for k in np.flatnonzero((s.codes != pad).any(axis=0)):
-            np.minimum(best, (rank[:, s.codes[:, k]].astype(kind) << lb) + k, out=best)
-        return best >> lb, best & ((1 << lb) - 1)
-
-    def _fixed_rank(self, types: tuple[MunicipalityType, ...]) -> IntArray:
-        """Each measure's place by rule 9: effort, the primary type, fewer types, the id."""
-        s = self.shapes
-        fixed = sorted(
-            range(len(s.measures)),
-            key=lambda j: (
-                s.measures[j].effort.rank,
-                0 if types[0] in s.measures[j].types else 1,
-                len(s.measures[j].types),
-                s.measures[j].id,
-            ),
-        )
-        rank = np.empty(len(fixed), dtype=np.intp)
-        rank[fixed] = np.arange(len(fixed))
-        return rank
+            candidate = rank[:, s.codes[:, k]].astype(kind, copy=False)
+            candidate <<= lb
+            candidate += k
+            np.minimum(best, candidate, out=best)
+        return best
