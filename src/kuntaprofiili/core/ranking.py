@@ -171,13 +171,12 @@ def rank_measures(
         # only the measures that suit the set of types take part: fewer columns to rank
         taking = np.flatnonzero(suiting)
         part = shape.take(taking)
+        done_taking = [done[j] for j in taking.tolist()]
         if group_types[0] not in fixed:
             fixed[group_types[0]] = _fixed_rank(measures, group_types[0])
         for start in range(0, len(members) if len(taking) else 0, CHUNK):
             rows = members[start : start + CHUNK]
-            in_place = [
-                (k, done[j][rows]) for k, j in enumerate(taking.tolist()) if done[j] is not None
-            ]
+            in_place = [(k, held[rows]) for k, held in enumerate(done_taking) if held is not None]
             block = _Block(part, needs.take(rows), in_place, fixed[group_types[0]][taking])
             picked, trig = block.rank(count, width)
             out[rows] = np.where(picked >= 0, taking[np.maximum(picked, 0)], -1)
@@ -209,7 +208,10 @@ def _done(conditions: list[tuple[int, frozenset[float]]], scores: FloatArray) ->
     """Per row, whether the answers say a measure is already in place; None: never."""
     if not conditions:
         return None
-    return np.logical_and.reduce([np.isin(scores[i], sorted(held)) for i, held in conditions])
+    done: BoolArray = np.logical_and.reduce(
+        [np.isin(scores[i], sorted(held)) for i, held in conditions]
+    )
+    return done
 
 
 def _fixed_rank(measures: Sequence[Measure], primary: MunicipalityType) -> IntArray:
@@ -271,8 +273,9 @@ class _Needs:
     ) -> _Needs:
         items, codes = len(scores), len(scores) + len(_DIMENSIONS) + 1
         bits = (codes - 1).bit_length()
-        rank = np.empty((table.rows, codes), dtype=_narrow((1 << (bits + 4 + 3)) - 1))
-        never = np.empty(table.rows, dtype=rank.dtype)
+        kind = _narrow((1 << (bits + 4)) - 1)
+        rank: IntArray = np.empty((table.rows, codes), dtype=kind)
+        never: IntArray = np.empty(table.rows, dtype=rank.dtype)
         for start in range(0, table.rows, CHUNK):  # a block at a time: the sort's arrays are big
             at = slice(start, start + CHUNK)
             need = np.full((codes, len(rank[at])), np.inf)
@@ -284,7 +287,7 @@ class _Needs:
                 np.where(np.isnan(dims), UNKNOWN_SCORE, dims),
                 np.inf,
             )
-            rank[at], never[at] = _dense_ranks(np.ascontiguousarray(need.T), bits, rank.dtype)
+            rank[at], never[at] = _dense_ranks(np.ascontiguousarray(need.T), bits, kind)
         return cls(rank, never, _packed(red_key.T), bits)
 
     def take(self, rows: IntArray) -> _Needs:
