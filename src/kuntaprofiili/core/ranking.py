@@ -157,8 +157,11 @@ def rank_measures(
     triggers = np.full(out.shape, -1, dtype=np.intp)
     scores = _item_matrix(table, items)
     weak, red_key = _weakness(table, items, scores)
-    needs = _Needs.of(table, scores, weak, red_key[[i.key for i in items]])
     shape = _Shapes.of(measures, items)
+    # dimensions take part only when some measure matches by dimension
+    needs = _Needs.of(
+        table, scores, weak, red_key[[i.key for i in items]], shape.by_dimension.any()
+    )
     done = [_done(conditions, scores) for conditions in shape.done]
     fixed: dict[MunicipalityType, IntArray] = {}
     for g, group_types in enumerate(groups if width else ()):
@@ -258,22 +261,27 @@ class _Needs:
     key item counting as 0; an open dimension's score, UNKNOWN_SCORE without one; inf
     when not weak) is kept as a whole number in the same order, so that the sort key of
     rules 5-9 packs into one integer: its place among the row's distinct needs (``bits``
-    bits), and above that, past three bits left free for rules 6 and 7, rule 5's flag
-    (the need is not red).
+    bits), and above that rule 5's flag (the need is not red).
     """
 
-    rank: IntArray  # rows x codes
+    rank: IntArray  # rows x columns: the items, the dimensions if they take part, the pad
     never: IntArray  # per row: the rank of a code that is not weak
     red_key: WordArray  # per row: the red key items, as bit masks
     bits: int
 
     @classmethod
     def of(
-        cls, table: ScoreTable, scores: FloatArray, weak: BoolArray, red_key: BoolArray
+        cls,
+        table: ScoreTable,
+        scores: FloatArray,
+        weak: BoolArray,
+        red_key: BoolArray,
+        dimensions: bool,
     ) -> _Needs:
-        items, codes = len(scores), len(scores) + len(_DIMENSIONS) + 1
+        items = len(scores)
+        codes = items + (len(_DIMENSIONS) if dimensions else 0) + 1
         bits = (codes - 1).bit_length()
-        kind = _narrow((1 << (bits + 4)) - 1)
+        kind = _narrow((1 << (bits + 1)) - 1)
         rank: IntArray = np.empty((table.rows, codes), dtype=kind)
         never: IntArray = np.empty(table.rows, dtype=rank.dtype)
         for start in range(0, table.rows, CHUNK):  # a block at a time: the sort's arrays are big
@@ -281,12 +289,13 @@ class _Needs:
             need = np.full((codes, len(rank[at])), np.inf)
             np.copyto(need[:items], scores[:, at], where=weak[:, at])
             need[:items][np.isnan(need[:items])] = 0.0  # an unanswered key item
-            dims = np.stack([table.dimensions[d][at] for d in _DIMENSIONS])
-            need[items:-1] = np.where(
-                np.isnan(dims) | (dims < GREEN),  # below green or no score
-                np.where(np.isnan(dims), UNKNOWN_SCORE, dims),
-                np.inf,
-            )
+            if dimensions:
+                dims = np.stack([table.dimensions[d][at] for d in _DIMENSIONS])
+                need[items:-1] = np.where(
+                    np.isnan(dims) | (dims < GREEN),  # below green or no score
+                    np.where(np.isnan(dims), UNKNOWN_SCORE, dims),
+                    np.inf,
+                )
             rank[at], never[at] = _dense_ranks(np.ascontiguousarray(need.T), bits, kind)
         return cls(rank, never, _packed(red_key.T), bits)
 
@@ -304,7 +313,7 @@ def _dense_ranks(
     ordered = need.ravel()[flat].reshape(need.shape)
     dense = np.zeros(need.shape, dtype=kind)
     np.cumsum(ordered[:, 1:] != ordered[:, :-1], axis=1, out=dense[:, 1:])
-    np.bitwise_or(dense, 1 << (bits + 3), out=dense, where=ordered >= RED)
+    np.bitwise_or(dense, 1 << bits, out=dense, where=ordered >= RED)
     rank = np.empty(need.shape, dtype=kind)
     np.put(rank, flat, dense)
     return rank, dense[:, -1]
@@ -498,6 +507,7 @@ class _Block:
         lb = (width - 1).bit_length()
         best = self._needs(lb)
         eligible = best < (n.never.astype(np.int64) << lb)[:, None]
+        best += (best & (1 << (n.bits + lb))) * 7  # rule 5's flag 3 bits up: room for 6, 7
         for j, done in self.done:
             eligible[:, j] &= ~done
         places = int(eligible.sum(axis=1).max(initial=0))
@@ -524,7 +534,7 @@ class _Block:
         key += extra.ravel()[(best & (width - 1)) + (np.arange(measures) * width)[None, :]]
         none = np.iinfo(kind).max
         order = np.sort(np.where(eligible, key, none), axis=1)[:, :places]
-        code = order & ((1 << (lb + fb)) - 1)
+        code = (order & ((1 << (lb + fb)) - 1)).astype(np.intp)
         # per code (rule 9 rank << lb | place): the measure, its trigger, ...
         measure_of = np.zeros(1 << (lb + fb), dtype=np.intp)
         trig_of = np.full(1 << (lb + fb), len(s.code_dim) - 1, dtype=_narrow(len(s.code_dim)))
@@ -552,10 +562,11 @@ class _Block:
         code's place in its list; on equal needs the one listed first."""
         s, rank = self.shapes, self.needs.rank
         kind = _narrow((1 << (self.needs.bits + 4 + lb)) - 1)
-        best = np.full((len(rank), len(s.codes)), np.iinfo(kind).max, dtype=kind)
+        best = np.full((len(rank), len(s.codes)), (1 << (self.needs.bits + 1 + lb)) - 1, kind)
         pad = len(s.code_dim) - 1
+        columns = np.where(s.codes == pad, rank.shape[1] - 1, s.codes)
         for k in np.flatnonzero((s.codes != pad).any(axis=0)):
-            candidate = rank[:, s.codes[:, k]].astype(kind, copy=False)
+            candidate = rank[:, columns[:, k]].astype(kind, copy=False)  # a copy already
             candidate <<= lb
             candidate += k
             np.minimum(best, candidate, out=best)
