@@ -160,7 +160,7 @@ def rank_measures(
     shape = _Shapes.of(measures, items)
     # dimensions take part only when some measure matches by dimension
     needs = _Needs.of(
-        table, scores, weak, red_key[[i.key for i in items]], shape.by_dimension.any()
+        table, scores, weak, red_key[[i.key for i in items]], bool(shape.by_dimension.any())
     )
     done = [_done(conditions, scores) for conditions in shape.done]
     fixed: dict[MunicipalityType, IntArray] = {}
