@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kuntaprofiili.core import ranking
 from kuntaprofiili.core.answers import AnswerValue
 from kuntaprofiili.core.content import Content, Measure
 from kuntaprofiili.core.model import DONT_KNOW, Dimension, Item, MunicipalityType, Questionnaire
@@ -132,3 +133,71 @@ def test_realistic_cases_rank_as_the_oracle(name: str) -> None:
         [((MunicipalityType.SMALL_MUNICIPALITY, MunicipalityType.SWEDISH_BILINGUAL), False)],
         5,
     )
+
+
+def _random_rows(
+    questionnaire: Questionnaire, rows: int, seed: int
+) -> list[dict[str, AnswerValue]]:
+    """Answers whose scores spread over 0-100: many weak items of distinct scores per row,
+    so that the keys of rules 5-9 are long and varied."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(rows):
+        answers: dict[str, AnswerValue] = {}
+        for item in questionnaire.scored_items():
+            roll = rng.random()
+            if roll < 0.1:
+                continue
+            if roll < 0.15:
+                answers[item.id] = DONT_KNOW
+            elif item.indicator is not None:
+                ind = item.indicator
+                ends = sorted(
+                    [ind.lower_bound or ind.min, ind.max if ind.optimum is None else ind.optimum]
+                )
+                answers[item.id] = float(rng.uniform(ends[0], ends[1]))
+            else:
+                answers[item.id] = item.choices[int(rng.integers(len(item.choices)))].code
+        out.append(answers)
+    return out
+
+
+def _big_case(count: int) -> tuple[Case, list[Group]]:
+    rng = np.random.default_rng(count)
+    groups = [
+        (tuple(TYPES[int(t)] for t in rng.choice(len(TYPES), size=n, replace=False)), aland)
+        for n in (1, 1, 2, 2, 3)
+        for aland in (False, True)
+    ]
+    questionnaire = QUESTIONNAIRES["default"]
+    rows = _random_rows(questionnaire, 3000, seed=count)
+    return (questionnaire, rows, list(CONTENT.measures)), groups
+
+
+@pytest.mark.parametrize("count", [3, 8])
+def test_a_big_random_table_ranks_as_the_oracle(count: int) -> None:
+    """Thousands of rows in many sets of types at once, with Åland, as ``batch`` ranks
+    them: each row's picks are the oracle's."""
+    case, groups = _big_case(count)
+    _check(case, groups, count)
+
+
+def test_wide_sort_keys_rank_as_narrow_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sort keys of rules 5-9 are int32 when they fit and int64 for bigger
+    questionnaires and libraries; both rank alike."""
+    (questionnaire, rows, measures), groups = _big_case(4)
+    table = score_columns(questionnaire, encode_answers(questionnaire, rows))
+    group = np.arange(len(rows), dtype=np.intp) % len(groups)
+    args = (
+        measures,
+        questionnaire_items(questionnaire),
+        table,
+        (group, [g[0] for g in groups]),
+        4,
+        [g[1] for g in groups],
+    )
+    narrow = rank_measures(*args)
+    monkeypatch.setattr(ranking, "_INT32_BITS", 0)
+    wide = rank_measures(*args)
+    assert np.array_equal(narrow.measures, wide.measures)
+    assert np.array_equal(narrow.triggers, wide.triggers)
