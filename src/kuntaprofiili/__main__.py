@@ -1,5 +1,5 @@
 """Allow ``python -m kuntaprofiili``."""
 
-from kuntaprofiili.cli import main
+from kuntaprofiili.launch import main
 
 main()
